@@ -1,0 +1,313 @@
+// Package markdown turns a post's markdown body into HTML with goldmark,
+// configured for Arabic news posts:
+//
+//   - GFM (tables, strikethrough, autolinks, task lists) and footnotes;
+//   - raw HTML omitted unless the site enables it;
+//   - heading IDs that keep Arabic letters and are unique per page;
+//   - every link and image destination handed to a Resolver, which rewrites
+//     it (relative to the post, under the site's base path) and reports
+//     broken ones, and images get width, height and loading="lazy";
+//   - a plain-text summary: the text before <!--more-->, else the first
+//     paragraph, and the plain text of the whole body.
+//
+// The package knows nothing about files or the site: the caller supplies
+// the Resolver, which knows both.
+package markdown
+
+import (
+	"bytes"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/renderer"
+	"github.com/yuin/goldmark/renderer/html"
+	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
+)
+
+// Options configures a Converter.
+type Options struct {
+	// UnsafeHTML lets raw HTML in posts through to the page. Off by
+	// default: raw HTML is dropped.
+	UnsafeHTML bool
+}
+
+// Ref is one link or image destination as written in the markdown, with
+// its 1-based position in the converted source (column in characters).
+type Ref struct {
+	Dest      string
+	Line, Col int
+	Image     bool
+}
+
+// Image is what a Resolver knows about an image destination.
+type Image struct {
+	// URL is the destination to emit.
+	URL string
+	// Width and Height are the image's pixel size; zero when unknown.
+	Width, Height int
+}
+
+// Resolver rewrites destinations found in a post. It is called once per
+// link and image, in document order, from the goroutine that called
+// Convert. It reports problems itself (it knows the file).
+type Resolver interface {
+	Link(ref Ref) string
+	Image(ref Ref) Image
+}
+
+// Heading is one heading of the post, for a table of contents or checks.
+type Heading struct {
+	Level int
+	ID    string
+	Text  string
+	Line  int
+}
+
+// Result is a converted post body.
+type Result struct {
+	HTML []byte
+	// Summary is plain text: the text before <!--more-->, else the first
+	// paragraph.
+	Summary string
+	// HasMore is true when the author marked the summary with <!--more-->.
+	HasMore bool
+	// Headings lists the headings in document order.
+	Headings []Heading
+	// Text is the plain text of the whole body, blocks separated by
+	// newlines (for search and checks).
+	Text string
+}
+
+// Converter converts markdown. It is safe for concurrent use.
+type Converter struct {
+	md  goldmark.Markdown
+	key parser.ContextKey
+}
+
+// New returns a Converter with the given options.
+func New(opts Options) *Converter {
+	c := &Converter{key: parser.NewContextKey()}
+	var ro []renderer.Option
+	if opts.UnsafeHTML {
+		ro = append(ro, html.WithUnsafe())
+	}
+	c.md = goldmark.New(
+		goldmark.WithExtensions(extension.GFM, extension.Footnote),
+		goldmark.WithParserOptions(
+			parser.WithAutoHeadingID(),
+			parser.WithASTTransformers(util.Prioritized(&transformer{key: c.key}, 1000)),
+		),
+		goldmark.WithRendererOptions(ro...),
+	)
+	return c
+}
+
+// conversion is the per-call state shared with the AST transformer.
+type conversion struct {
+	resolver Resolver
+	lines    []int // byte offset of the start of each line
+	result   *Result
+}
+
+// Convert renders src. resolver may be nil, in which case destinations are
+// kept as written.
+func (c *Converter) Convert(src []byte, resolver Resolver) (Result, error) {
+	var res Result
+	conv := &conversion{resolver: resolver, lines: lineStarts(src), result: &res}
+	pc := parser.NewContext(parser.WithIDs(NewIDs()))
+	pc.Set(c.key, conv)
+	var buf bytes.Buffer
+	buf.Grow(len(src) + len(src)/4)
+	if err := c.md.Convert(src, &buf, parser.WithContext(pc)); err != nil {
+		return Result{}, err
+	}
+	res.HTML = buf.Bytes()
+	return res, nil
+}
+
+type transformer struct {
+	key parser.ContextKey
+}
+
+// Transform resolves destinations, collects headings and text, and takes
+// the <!--more--> marker out of the document.
+func (t *transformer) Transform(doc *ast.Document, reader text.Reader, pc parser.Context) {
+	conv, _ := pc.Get(t.key).(*conversion)
+	if conv == nil {
+		return
+	}
+	src := reader.Source()
+	res := conv.result
+
+	// Summary: blocks before <!--more-->, else the first paragraph.
+	var more ast.Node
+	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
+		if hb, ok := n.(*ast.HTMLBlock); ok && isMoreMarker(hb, src) {
+			more = n
+			break
+		}
+	}
+	if more != nil {
+		var parts []string
+		for n := doc.FirstChild(); n != more; n = n.NextSibling() {
+			if s := plainText(n, src); s != "" {
+				parts = append(parts, s)
+			}
+		}
+		res.Summary = strings.Join(parts, " ")
+		res.HasMore = true
+		doc.RemoveChild(doc, more)
+	} else {
+		for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
+			if _, ok := n.(*ast.Paragraph); ok {
+				res.Summary = plainText(n, src)
+				break
+			}
+		}
+	}
+
+	var texts []string
+	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
+		if s := plainText(n, src); s != "" {
+			texts = append(texts, s)
+		}
+	}
+	res.Text = strings.Join(texts, "\n")
+
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch n := n.(type) {
+		case *ast.Heading:
+			id, _ := n.AttributeString("id")
+			idb, _ := id.([]byte)
+			line := 0
+			if n.Lines().Len() > 0 {
+				line, _ = conv.position(src, n.Lines().At(0).Start)
+			}
+			res.Headings = append(res.Headings, Heading{Level: n.Level, ID: string(idb), Text: plainText(n, src), Line: line})
+		case *ast.Link:
+			if conv.resolver != nil {
+				ref := conv.ref(n, src, n.Destination, false)
+				n.Destination = []byte(conv.resolver.Link(ref))
+			}
+		case *ast.Image:
+			if conv.resolver != nil {
+				ref := conv.ref(n, src, n.Destination, true)
+				img := conv.resolver.Image(ref)
+				n.Destination = []byte(img.URL)
+				if img.Width > 0 && img.Height > 0 {
+					n.SetAttributeString("width", []byte(strconv.Itoa(img.Width)))
+					n.SetAttributeString("height", []byte(strconv.Itoa(img.Height)))
+				}
+			}
+			n.SetAttributeString("loading", []byte("lazy"))
+			n.SetAttributeString("decoding", []byte("async"))
+		}
+		return ast.WalkContinue, nil
+	})
+}
+
+func isMoreMarker(hb *ast.HTMLBlock, src []byte) bool {
+	var b bytes.Buffer
+	for i := 0; i < hb.Lines().Len(); i++ {
+		seg := hb.Lines().At(i)
+		b.Write(seg.Value(src))
+	}
+	s := strings.Join(strings.Fields(b.String()), "")
+	return strings.EqualFold(s, "<!--more-->")
+}
+
+// ref finds where dest is written, searching the text of the nearest block
+// that holds n.
+func (c *conversion) ref(n ast.Node, src, dest []byte, image bool) Ref {
+	r := Ref{Dest: string(dest), Image: image}
+	block := n.Parent()
+	for block != nil && (block.Type() != ast.TypeBlock || block.Lines().Len() == 0) {
+		block = block.Parent()
+	}
+	if block == nil {
+		return r
+	}
+	lines := block.Lines()
+	start := lines.At(0).Start
+	stop := lines.At(lines.Len() - 1).Stop
+	off := start
+	if len(dest) > 0 {
+		if i := bytes.Index(src[start:stop], dest); i >= 0 {
+			off = start + i
+		}
+	}
+	r.Line, r.Col = c.position(src, off)
+	return r
+}
+
+// position converts a byte offset into a 1-based line and character column.
+func (c *conversion) position(src []byte, off int) (line, col int) {
+	i := sort.Search(len(c.lines), func(i int) bool { return c.lines[i] > off }) - 1
+	if i < 0 {
+		i = 0
+	}
+	return i + 1, utf8.RuneCount(src[c.lines[i]:off]) + 1
+}
+
+func lineStarts(src []byte) []int {
+	starts := []int{0}
+	for i, b := range src {
+		if b == '\n' {
+			starts = append(starts, i+1)
+		}
+	}
+	return starts
+}
+
+// plainText returns the visible text of n and its children: text, code
+// spans, link text, autolinks; images, raw HTML and footnote references
+// are left out, soft line breaks become spaces.
+func plainText(n ast.Node, src []byte) string {
+	var b strings.Builder
+	var walk func(n ast.Node)
+	walk = func(n ast.Node) {
+		switch n := n.(type) {
+		case *ast.Text:
+			b.Write(n.Segment.Value(src))
+			if n.SoftLineBreak() || n.HardLineBreak() {
+				b.WriteByte(' ')
+			}
+			return
+		case *ast.String:
+			b.Write(n.Value)
+			return
+		case *ast.AutoLink:
+			b.Write(n.URL(src))
+			return
+		case *ast.Image, *ast.RawHTML, *ast.HTMLBlock:
+			return
+		case *ast.CodeBlock, *ast.FencedCodeBlock:
+			for i := 0; i < n.Lines().Len(); i++ {
+				seg := n.Lines().At(i)
+				b.Write(seg.Value(src))
+			}
+			return
+		}
+		if n.Kind().String() == "FootnoteLink" || n.Kind().String() == "FootnoteBacklink" {
+			return
+		}
+		for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+			if c.Type() == ast.TypeBlock && b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			walk(c)
+		}
+	}
+	walk(n)
+	return strings.Join(strings.Fields(b.String()), " ")
+}

@@ -1,0 +1,324 @@
+// Package output writes a built site to a folder safely.
+//
+// A build never writes into the live output folder. It writes into a
+// staging folder beside it (same parent, so the same file system), and
+// Commit swaps the two in one step (renameat2 RENAME_EXCHANGE on Linux,
+// two renames elsewhere). A build that fails, is interrupted or killed
+// leaves the previous output exactly as it was; its staging folder is
+// removed by the next build.
+//
+// Files whose bytes did not change since the last build are hard-linked
+// from the previous output instead of written, so their modification times
+// stay as they were and rsync or a CDN upload sends nothing for them. The
+// previous build's file list and content hashes live in a manifest file
+// (ManifestName) at the root of the output; it also proves that nashra
+// owns the folder: a non-empty folder without it is refused unless forced.
+package output
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+)
+
+// ManifestName is the file at the root of the output folder that lists
+// what nashra wrote there.
+const ManifestName = ".nashra-manifest.json"
+
+// stagingMarker is part of the names of staging folders.
+const stagingMarker = ".nashra-staging-"
+
+// Options controls Open.
+type Options struct {
+	// Force allows writing to a non-empty folder that nashra did not
+	// write (it will be replaced).
+	Force bool
+	// Protected lists folders the output must not be, contain, or be
+	// inside of (the site's sources).
+	Protected []string
+	// SourceRoot is the site folder: the output may not be it or contain it.
+	SourceRoot string
+}
+
+// Stats counts what a build did to the output folder.
+type Stats struct {
+	Written, Unchanged, Removed int
+}
+
+type manifest struct {
+	Generator string            `json:"generator"`
+	Files     map[string]string `json:"files"`
+}
+
+// Dir is an output folder being rebuilt. WriteFile is safe for concurrent
+// use; Commit and Abort end it.
+type Dir struct {
+	final, staging string
+	old            map[string]string
+
+	mu      sync.Mutex
+	files   map[string]string
+	dirs    map[string]bool
+	stats   Stats
+	oldSeen bool
+}
+
+// Open prepares a new build of the output folder dir.
+func Open(dir string, opts Options) (*Dir, error) {
+	final, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkPlace(final, opts); err != nil {
+		return nil, err
+	}
+	parent := filepath.Dir(final)
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return nil, fmt.Errorf("output folder %s: %w", dir, err)
+	}
+	removeStaleStaging(parent, filepath.Base(final))
+
+	d := &Dir{final: final, files: map[string]string{}, dirs: map[string]bool{"": true}}
+	switch m, err := readManifest(final); {
+	case err == nil:
+		d.old, d.oldSeen = m.Files, true
+	case errors.Is(err, fs.ErrNotExist):
+		entries, rerr := os.ReadDir(final)
+		if rerr == nil && len(entries) > 0 && !opts.Force {
+			return nil, fmt.Errorf("output folder %s holds files that nashra did not write (no %s); "+
+				"choose an empty or new folder with -out, or pass -force to replace its contents", dir, ManifestName)
+		}
+	default:
+		if !opts.Force {
+			return nil, fmt.Errorf("output folder %s: cannot read %s: %v; pass -force to rebuild it from scratch", dir, ManifestName, err)
+		}
+	}
+	d.staging, err = os.MkdirTemp(parent, "."+filepath.Base(final)+stagingMarker)
+	if err != nil {
+		return nil, fmt.Errorf("output folder %s: cannot create a staging folder beside it: %w", dir, err)
+	}
+	if err := os.Chmod(d.staging, 0o755); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// checkPlace refuses output folders that would overwrite sources.
+func checkPlace(final string, opts Options) error {
+	if opts.SourceRoot != "" {
+		src, err := filepath.Abs(opts.SourceRoot)
+		if err != nil {
+			return err
+		}
+		if final == src || within(src, final) {
+			return fmt.Errorf("output folder %s is the site folder or contains it; nashra replaces the output folder on every build, so choose a folder inside the site such as public/", final)
+		}
+	}
+	for _, p := range opts.Protected {
+		abs, err := filepath.Abs(p)
+		if err != nil {
+			return err
+		}
+		if final == abs || within(abs, final) || within(final, abs) {
+			return fmt.Errorf("output folder %s overlaps the source folder %s; choose another folder with -out", final, p)
+		}
+	}
+	return nil
+}
+
+// within reports whether path is inside dir.
+func within(path, dir string) bool {
+	rel, err := filepath.Rel(dir, path)
+	return err == nil && rel != "." && !strings.HasPrefix(rel, "..") && !filepath.IsAbs(rel)
+}
+
+func readManifest(final string) (manifest, error) {
+	var m manifest
+	data, err := os.ReadFile(filepath.Join(final, ManifestName))
+	if err != nil {
+		return m, err
+	}
+	if err := json.Unmarshal(data, &m); err != nil || m.Generator != "nashra" {
+		return m, fmt.Errorf("not a nashra manifest")
+	}
+	return m, nil
+}
+
+// removeStaleStaging deletes staging folders left by killed builds.
+func removeStaleStaging(parent, base string) {
+	entries, err := os.ReadDir(parent)
+	if err != nil {
+		return
+	}
+	prefix := "." + base + stagingMarker
+	for _, e := range entries {
+		if e.IsDir() && strings.HasPrefix(e.Name(), prefix) {
+			_ = os.RemoveAll(filepath.Join(parent, e.Name()))
+		}
+	}
+}
+
+// Path returns the staging folder (where the build is written).
+func (d *Dir) Path() string { return d.staging }
+
+// Final returns the output folder.
+func (d *Dir) Final() string { return d.final }
+
+// cleanRel validates a slash-separated path relative to the output root.
+func cleanRel(rel string) (string, error) {
+	c := path.Clean(strings.TrimPrefix(rel, "/"))
+	if c == "." || c == ".." || strings.HasPrefix(c, "../") || c == ManifestName || strings.Contains(c, "\x00") {
+		return "", fmt.Errorf("invalid output path %q", rel)
+	}
+	return c, nil
+}
+
+// Hash returns the content hash the manifest records for data.
+func Hash(data []byte) string {
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:16])
+}
+
+// WriteFile stores data at rel (slash-separated, relative to the output
+// root). If the previous output had the same bytes there, the file is
+// hard-linked instead of written.
+func (d *Dir) WriteFile(rel string, data []byte) error {
+	rel, err := cleanRel(rel)
+	if err != nil {
+		return err
+	}
+	return d.writeHashed(rel, data, Hash(data))
+}
+
+// Unchanged tells whether the previous output holds exactly the content
+// with this hash at rel; if so it is linked into the new output and true
+// is returned. Callers that know a page did not change use it to skip
+// rendering.
+func (d *Dir) Unchanged(rel, hash string) bool {
+	rel, err := cleanRel(rel)
+	if err != nil || d.old[rel] != hash {
+		return false
+	}
+	if err := d.prepare(rel, hash); err != nil {
+		return false
+	}
+	dst := filepath.Join(d.staging, filepath.FromSlash(rel))
+	if os.Link(filepath.Join(d.final, filepath.FromSlash(rel)), dst) != nil {
+		d.forget(rel)
+		return false
+	}
+	d.mu.Lock()
+	d.stats.Unchanged++
+	d.mu.Unlock()
+	return true
+}
+
+// OldHash returns the hash the previous build recorded for rel, or "".
+func (d *Dir) OldHash(rel string) string { return d.old[rel] }
+
+func (d *Dir) prepare(rel, hash string) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if _, dup := d.files[rel]; dup {
+		return fmt.Errorf("output path %s is produced twice", rel)
+	}
+	d.files[rel] = hash
+	dir := path.Dir(rel)
+	if dir == "." {
+		dir = ""
+	}
+	if !d.dirs[dir] {
+		if err := os.MkdirAll(filepath.Join(d.staging, filepath.FromSlash(dir)), 0o755); err != nil {
+			delete(d.files, rel)
+			return err
+		}
+		for p := dir; p != "" && p != "."; p = path.Dir(p) {
+			d.dirs[p] = true
+		}
+	}
+	return nil
+}
+
+func (d *Dir) forget(rel string) {
+	d.mu.Lock()
+	delete(d.files, rel)
+	d.mu.Unlock()
+}
+
+func (d *Dir) writeHashed(rel string, data []byte, hash string) error {
+	if err := d.prepare(rel, hash); err != nil {
+		return err
+	}
+	dst := filepath.Join(d.staging, filepath.FromSlash(rel))
+	if d.old[rel] == hash {
+		if os.Link(filepath.Join(d.final, filepath.FromSlash(rel)), dst) == nil {
+			d.mu.Lock()
+			d.stats.Unchanged++
+			d.mu.Unlock()
+			return nil
+		}
+	}
+	if err := os.WriteFile(dst, data, 0o644); err != nil {
+		d.forget(rel)
+		return fmt.Errorf("writing %s: %w", rel, err)
+	}
+	d.mu.Lock()
+	d.stats.Written++
+	d.mu.Unlock()
+	return nil
+}
+
+// Files returns the paths written so far, sorted.
+func (d *Dir) Files() []string {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	out := make([]string, 0, len(d.files))
+	for f := range d.files {
+		out = append(out, f)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Commit writes the manifest and puts the staging folder in place of the
+// output folder. The previous output is removed afterwards.
+func (d *Dir) Commit() (Stats, error) {
+	d.mu.Lock()
+	m := manifest{Generator: "nashra", Files: d.files}
+	for rel := range d.old {
+		if _, ok := d.files[rel]; !ok {
+			d.stats.Removed++
+		}
+	}
+	stats := d.stats
+	d.mu.Unlock()
+	data, err := json.MarshalIndent(m, "", " ")
+	if err != nil {
+		return stats, err
+	}
+	if err := os.WriteFile(filepath.Join(d.staging, ManifestName), append(data, '\n'), 0o644); err != nil {
+		d.Abort()
+		return stats, fmt.Errorf("writing %s: %w", ManifestName, err)
+	}
+	if err := swap(d.staging, d.final); err != nil {
+		d.Abort()
+		return stats, fmt.Errorf("replacing %s: %w", d.final, err)
+	}
+	// After the swap, the staging path holds the previous output.
+	_ = os.RemoveAll(d.staging)
+	return stats, nil
+}
+
+// Abort throws the staging folder away; the output folder is untouched.
+func (d *Dir) Abort() {
+	_ = os.RemoveAll(d.staging)
+}
