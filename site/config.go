@@ -1,0 +1,289 @@
+package site
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/nashra-press/nashra/site/arabic"
+	"github.com/nashra-press/nashra/site/diag"
+)
+
+// ConfigFile is the name of the optional settings file at the site root.
+const ConfigFile = "config.yaml"
+
+// Config holds the site's settings: defaults, then config.yaml, then
+// command-line flags.
+type Config struct {
+	// Title is the site's name, shown in every page's header and title.
+	Title string `yaml:"title"`
+	// Description is one sentence about the site (home page meta).
+	Description string `yaml:"description"`
+	// BaseURL is the absolute URL the site is served from, may carry a
+	// path: "https://example.gov.kz/amman/news/".
+	BaseURL string `yaml:"base_url"`
+	// Language is the BCP 47 tag of the content ("ar").
+	Language string `yaml:"language"`
+	// TimeZone is the IANA zone for dates written without an offset.
+	TimeZone string `yaml:"timezone"`
+	// PerPage is how many posts a list page shows.
+	PerPage int `yaml:"per_page"`
+	// DateStyle chooses month names: levant, double or egypt.
+	DateStyle string `yaml:"date_style"`
+	// Digits chooses latn (0-9) or arab (٠-٩) digits in dates and numbers.
+	Digits string `yaml:"digits"`
+	// UnsafeHTML lets raw HTML in posts through. Off by default.
+	UnsafeHTML bool `yaml:"unsafe_html"`
+	// Author is the default author of posts (the embassy).
+	Author string `yaml:"author"`
+	// Logo is a path under static/ of the site's logo.
+	Logo string `yaml:"logo"`
+	// Tags maps a tag as written in posts to its slug, label and description.
+	Tags map[string]TagConfig `yaml:"tags"`
+
+	// tagOrder keeps the order of Tags as written in the file.
+	tagOrder []string
+	// location is the parsed TimeZone.
+	location *time.Location
+	// dates formats dates per DateStyle and Digits.
+	dates arabic.Formatter
+	// base is the parsed BaseURL (nil when none is set).
+	base *url.URL
+}
+
+// TagConfig describes one tag in config.yaml.
+type TagConfig struct {
+	// Slug is the ASCII URL segment: /tags/SLUG/.
+	Slug string `yaml:"slug"`
+	// Label is the name shown to readers (Arabic).
+	Label string `yaml:"label"`
+	// Description is shown on the tag's page.
+	Description string `yaml:"description"`
+}
+
+// DefaultConfig returns the settings used when config.yaml says nothing.
+func DefaultConfig() Config {
+	return Config{
+		Title:     "الأخبار",
+		Language:  "ar",
+		TimeZone:  "Asia/Amman",
+		PerPage:   10,
+		DateStyle: string(arabic.Levant),
+		Digits:    string(arabic.Latin),
+	}
+}
+
+// LoadConfig reads config.yaml from the site (if present) over the
+// defaults. Problems are returned as diagnostics naming the file and line.
+func LoadConfig(src fs.FS) (Config, diag.List) {
+	cfg := DefaultConfig()
+	var diags diag.List
+	data, err := fs.ReadFile(src, ConfigFile)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		// defaults only
+	case err != nil:
+		diags.Errorf(ConfigFile, 0, 0, "", "cannot read the settings file: %v", err)
+	default:
+		diags = append(diags, parseConfig(data, &cfg)...)
+	}
+	if len(diags.Errors()) == 0 {
+		diags = append(diags, cfg.finish()...)
+	}
+	return cfg, diags
+}
+
+func parseConfig(data []byte, cfg *Config) diag.List {
+	var diags diag.List
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		line, msg := yamlErrorLine(err)
+		diags.Errorf(ConfigFile, line, 0, "check the indentation and quotes on that line", "YAML syntax error: %s", msg)
+		return diags
+	}
+	if len(root.Content) == 0 {
+		return diags
+	}
+	doc := root.Content[0]
+	if doc.Kind != yaml.MappingNode {
+		diags.Errorf(ConfigFile, doc.Line, doc.Column, "write settings as `key: value` lines", "the settings file must be a mapping of keys to values")
+		return diags
+	}
+	known := yamlKeys(Config{})
+	for i := 0; i+1 < len(doc.Content); i += 2 {
+		k := doc.Content[i]
+		if !slices.Contains(known, k.Value) {
+			hint := "known keys are " + strings.Join(known, ", ")
+			if c, ok := diag.Closest(k.Value, known); ok {
+				hint = fmt.Sprintf("did you mean %q?", c)
+			}
+			diags.Errorf(ConfigFile, k.Line, k.Column, hint, "unknown setting %q", k.Value)
+		}
+		if k.Value == "tags" && doc.Content[i+1].Kind == yaml.MappingNode {
+			tags := doc.Content[i+1]
+			tagKeys := yamlKeys(TagConfig{})
+			for j := 0; j+1 < len(tags.Content); j += 2 {
+				cfg.tagOrder = append(cfg.tagOrder, tags.Content[j].Value)
+				entry := tags.Content[j+1]
+				if entry.Kind != yaml.MappingNode {
+					diags.Errorf(ConfigFile, entry.Line, entry.Column, "write slug:, label: and description: under the tag, indented", "tag %q must have settings under it", tags.Content[j].Value)
+					continue
+				}
+				for e := 0; e+1 < len(entry.Content); e += 2 {
+					ek := entry.Content[e]
+					if !slices.Contains(tagKeys, ek.Value) {
+						hint := "a tag takes slug, label and description"
+						if c, ok := diag.Closest(ek.Value, tagKeys); ok {
+							hint = fmt.Sprintf("did you mean %q?", c)
+						}
+						diags.Errorf(ConfigFile, ek.Line, ek.Column, hint, "unknown tag setting %q", ek.Value)
+					}
+				}
+			}
+		}
+	}
+	if len(diags) > 0 {
+		return diags
+	}
+	if err := doc.Decode(cfg); err != nil {
+		line, msg := yamlErrorLine(err)
+		diags.Errorf(ConfigFile, line, 0, "", "%s", msg)
+	}
+	return diags
+}
+
+// finish validates the settings and derives the parsed forms.
+func (c *Config) finish() diag.List {
+	var diags diag.List
+	loc, err := time.LoadLocation(c.TimeZone)
+	if err != nil {
+		diags.Errorf(ConfigFile, 0, 0, `use an IANA zone name such as "Asia/Amman"`, "unknown time zone %q", c.TimeZone)
+		loc = time.UTC
+	}
+	c.location = loc
+	months, err := arabic.ParseMonthStyle(c.DateStyle)
+	if err != nil {
+		diags.Errorf(ConfigFile, 0, 0, "", "date_style: %v", err)
+	}
+	digits, err := arabic.ParseDigits(c.Digits)
+	if err != nil {
+		diags.Errorf(ConfigFile, 0, 0, "", "digits: %v", err)
+	}
+	c.dates = arabic.Formatter{Months: months, Digits: digits}
+	if c.PerPage < 1 {
+		diags.Errorf(ConfigFile, 0, 0, "use a whole number such as 10", "per_page must be at least 1, not %d", c.PerPage)
+		c.PerPage = 10
+	}
+	if c.Language == "" {
+		c.Language = "ar"
+	}
+	if err := c.SetBaseURL(c.BaseURL); err != nil {
+		diags.Errorf(ConfigFile, 0, 0, `write it as "https://example.gov.kz/amman/news/"`, "base_url: %v", err)
+	}
+	for _, name := range c.tagOrder {
+		tc := c.Tags[name]
+		if tc.Slug == "" {
+			tc.Slug = asciiSlug(name)
+		}
+		if !validSlug(tc.Slug) {
+			diags.Errorf(ConfigFile, 0, 0, "use lower-case ASCII letters, digits and hyphens, like cica or foreign-policy", "tag %q: slug %q is not a valid URL segment", name, tc.Slug)
+		}
+		c.Tags[name] = tc
+	}
+	return diags
+}
+
+// SetBaseURL validates and sets the site's base URL (as the -base-url flag
+// does). An empty URL means "not set": pages use the path "/" and feeds
+// cannot be absolute.
+func (c *Config) SetBaseURL(raw string) error {
+	c.BaseURL = raw
+	c.base = nil
+	if raw == "" {
+		return nil
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return fmt.Errorf("%q is not a URL", raw)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
+		return fmt.Errorf("%q must be absolute, starting with https:// and a host name", raw)
+	}
+	if u.RawQuery != "" || u.Fragment != "" {
+		return fmt.Errorf("%q must not have a query or fragment", raw)
+	}
+	if !strings.HasSuffix(u.Path, "/") {
+		u.Path += "/"
+	}
+	u.RawPath = ""
+	c.base = u
+	c.BaseURL = u.String()
+	return nil
+}
+
+// BasePath is the path part of the base URL, "/" when none is set; every
+// URL inside the site starts with it.
+func (c *Config) BasePath() string {
+	if c.base == nil {
+		return "/"
+	}
+	return c.base.Path
+}
+
+// Location is the site's time zone.
+func (c *Config) Location() *time.Location {
+	if c.location == nil {
+		return time.UTC
+	}
+	return c.location
+}
+
+// Dates is the site's date and number formatter.
+func (c *Config) Dates() arabic.Formatter { return c.dates }
+
+// yamlKeys lists the yaml tags of a struct's fields.
+func yamlKeys(v any) []string {
+	var keys []string
+	switch v.(type) {
+	case Config:
+		keys = []string{"title", "description", "base_url", "language", "timezone", "per_page", "date_style", "digits", "unsafe_html", "author", "logo", "tags"}
+	case TagConfig:
+		keys = []string{"slug", "label", "description"}
+	}
+	return keys
+}
+
+// yamlErrorLine pulls the line number out of a yaml.v3 error message
+// ("yaml: line 3: ...").
+func yamlErrorLine(err error) (int, string) {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	if te := (*yaml.TypeError)(nil); errors.As(err, &te) && len(te.Errors) > 0 {
+		msg = strings.Join(te.Errors, "; ")
+	}
+	var line int
+	if rest, ok := strings.CutPrefix(msg, "line "); ok {
+		if _, err := fmt.Sscanf(rest, "%d", &line); err == nil {
+			if i := strings.Index(rest, ": "); i >= 0 {
+				msg = rest[i+2:]
+			}
+		}
+	}
+	msg = string(bytes.TrimSpace([]byte(msg)))
+	return line, msg
+}
+
+// absURL returns the absolute URL of a path relative to the site root, or
+// "" when no base URL is set.
+func (c *Config) absURL(rel string) string {
+	if c.base == nil {
+		return ""
+	}
+	return c.base.Scheme + "://" + c.base.Host + c.base.Path + strings.TrimPrefix(rel, "/")
+}

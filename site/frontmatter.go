@@ -1,0 +1,335 @@
+package site
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+	"github.com/adrg/frontmatter"
+	"gopkg.in/yaml.v3"
+)
+
+// rawFrontMatter is what adrg/frontmatter found: the format and the text
+// between the delimiters. Decoding is ours, so that every key keeps its
+// line and column for error messages.
+type rawFrontMatter struct {
+	format string
+	data   []byte
+}
+
+// frontMatterFormats are the delimiters nashra accepts, the same as
+// adrg/frontmatter's defaults: YAML (---), TOML (+++) and JSON ({ … }
+// followed by a blank line, or ;;; delimiters).
+func frontMatterFormats() []*frontmatter.Format {
+	capture := func(format string) frontmatter.UnmarshalFunc {
+		return func(data []byte, v any) error {
+			raw := v.(*rawFrontMatter)
+			raw.format, raw.data = format, data
+			return nil
+		}
+	}
+	json := &frontmatter.Format{Start: "{", End: "}", Unmarshal: capture("json"), UnmarshalDelims: true, RequiresNewLine: true}
+	return []*frontmatter.Format{
+		frontmatter.NewFormat("---", "---", capture("yaml")),
+		frontmatter.NewFormat("---yaml", "---", capture("yaml")),
+		frontmatter.NewFormat("+++", "+++", capture("toml")),
+		frontmatter.NewFormat("---toml", "---", capture("toml")),
+		frontmatter.NewFormat(";;;", ";;;", capture("json")),
+		frontmatter.NewFormat("---json", "---", capture("json")),
+		json,
+	}
+}
+
+// field is one front matter key with its value and position in the file.
+type field struct {
+	key       string
+	value     any // string, bool, int64, float64, []any, map[string]any or nil
+	line, col int
+	// items holds the positions of list elements, when known.
+	items []position
+}
+
+type position struct{ line, col int }
+
+// fmError is a front matter problem at a position in the file.
+type fmError struct {
+	line, col int
+	msg, hint string
+}
+
+func (e *fmError) Error() string { return e.msg }
+
+// splitFrontMatter separates front matter from the body. offset is the
+// number of lines before the front matter text (so its line 1 is file line
+// offset+1), bodyLine the file line where the body starts.
+func splitFrontMatter(data []byte) (raw rawFrontMatter, body []byte, offset, bodyLine int, err error) {
+	body, err = frontmatter.Parse(bytes.NewReader(data), &raw, frontMatterFormats()...)
+	if err != nil {
+		return raw, nil, 0, 0, &fmError{line: 1, msg: "cannot read the front matter: " + err.Error()}
+	}
+	if raw.format == "" {
+		first := firstLine(data)
+		switch first {
+		case "---", "+++", ";;;", "---yaml", "---toml", "---json":
+			end := first
+			if strings.HasPrefix(first, "---") {
+				end = "---"
+			}
+			return raw, nil, 0, 0, &fmError{line: firstLineNumber(data), col: 1,
+				msg:  fmt.Sprintf("the front matter opened with %q is never closed", first),
+				hint: fmt.Sprintf("add a line with just %s after the last key, before the text of the post", end)}
+		case "{":
+			return raw, nil, 0, 0, &fmError{line: firstLineNumber(data), col: 1,
+				msg:  "the JSON front matter is never closed",
+				hint: "end it with a line holding just } followed by an empty line"}
+		}
+		return raw, nil, 0, 0, &fmError{line: 1, col: 1,
+			msg:  "the post has no front matter",
+			hint: "start the file with a line ---, then title: and date:, then a line ---"}
+	}
+	if i := bytes.Index(data, raw.data); i >= 0 {
+		offset = bytes.Count(data[:i], []byte{'\n'})
+	}
+	bodyLine = bytes.Count(data[:len(data)-len(body)], []byte{'\n'}) + 1
+	return raw, body, offset, bodyLine, nil
+}
+
+func firstLine(data []byte) string {
+	for _, l := range strings.Split(string(data), "\n") {
+		if t := strings.TrimSpace(l); t != "" {
+			return t
+		}
+	}
+	return ""
+}
+
+func firstLineNumber(data []byte) int {
+	for i, l := range strings.Split(string(data), "\n") {
+		if strings.TrimSpace(l) != "" {
+			return i + 1
+		}
+	}
+	return 1
+}
+
+// decodeFrontMatter parses the front matter text into fields, in the
+// order they are written.
+func decodeFrontMatter(raw rawFrontMatter, offset int) ([]field, error) {
+	switch raw.format {
+	case "yaml":
+		return decodeYAML(raw.data, offset)
+	case "toml":
+		return decodeTOML(raw.data, offset)
+	default:
+		return decodeJSON(raw.data, offset)
+	}
+}
+
+func decodeYAML(data []byte, offset int) ([]field, error) {
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		line, msg := yamlErrorLine(err)
+		if line > 0 {
+			line += offset
+		}
+		return nil, &fmError{line: line, msg: "YAML syntax error in the front matter: " + msg,
+			hint: "check that line: each key is followed by a colon and a space, and text with a colon inside is in double quotes"}
+	}
+	if len(root.Content) == 0 {
+		return nil, nil
+	}
+	doc := root.Content[0]
+	if doc.Kind != yaml.MappingNode {
+		return nil, &fmError{line: doc.Line + offset, col: doc.Column, msg: "the front matter must be a list of `key: value` lines",
+			hint: "write for example title: \"…\" and date: 2024-12-17 on lines of their own"}
+	}
+	var fields []field
+	for i := 0; i+1 < len(doc.Content); i += 2 {
+		k, v := doc.Content[i], doc.Content[i+1]
+		f := field{key: k.Value, value: yamlValue(v), line: k.Line + offset, col: k.Column}
+		if v.Kind == yaml.SequenceNode {
+			for _, item := range v.Content {
+				f.items = append(f.items, position{item.Line + offset, item.Column})
+			}
+		} else {
+			f.items = []position{{v.Line + offset, v.Column}}
+		}
+		fields = append(fields, f)
+	}
+	return fields, nil
+}
+
+func yamlValue(n *yaml.Node) any {
+	switch n.Kind {
+	case yaml.AliasNode:
+		return yamlValue(n.Alias)
+	case yaml.SequenceNode:
+		out := make([]any, 0, len(n.Content))
+		for _, c := range n.Content {
+			out = append(out, yamlValue(c))
+		}
+		return out
+	case yaml.MappingNode:
+		out := map[string]any{}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			out[n.Content[i].Value] = yamlValue(n.Content[i+1])
+		}
+		return out
+	}
+	switch n.ShortTag() {
+	case "!!null":
+		return nil
+	case "!!bool":
+		var b bool
+		if n.Decode(&b) == nil {
+			return b
+		}
+	case "!!int":
+		if i, err := strconv.ParseInt(n.Value, 0, 64); err == nil {
+			return i
+		}
+	case "!!float":
+		var f float64
+		if n.Decode(&f) == nil {
+			return f
+		}
+	}
+	return n.Value
+}
+
+var tomlLineRe = regexp.MustCompile(`line (\d+)`)
+
+func decodeTOML(data []byte, offset int) ([]field, error) {
+	var m map[string]any
+	md, err := toml.Decode(string(data), &m)
+	if err != nil {
+		line := 0
+		var pe toml.ParseError
+		if errors.As(err, &pe) {
+			line = pe.Position.Line
+		} else if sm := tomlLineRe.FindStringSubmatch(err.Error()); sm != nil {
+			line, _ = strconv.Atoi(sm[1])
+		}
+		msg := err.Error()
+		if errors.As(err, &pe) {
+			msg = pe.Message
+		}
+		if line > 0 {
+			line += offset
+		}
+		return nil, &fmError{line: line, msg: "TOML syntax error in the front matter: " + msg,
+			hint: `write each key as key = value, with text in double quotes: title = "…"`}
+	}
+	var fields []field
+	seen := map[string]bool{}
+	for _, k := range md.Keys() {
+		if len(k) != 1 || seen[k[0]] {
+			continue
+		}
+		seen[k[0]] = true
+		line, col := keyPosition(data, k[0], offset, "toml")
+		fields = append(fields, field{key: k[0], value: tomlValue(m[k[0]]), line: line, col: col, items: []position{{line, col}}})
+	}
+	return fields, nil
+}
+
+func tomlValue(v any) any {
+	switch v := v.(type) {
+	case time.Time:
+		// BurntSushi/toml marks dates and times written without an offset
+		// with these zone names; keep them local to the site's zone.
+		switch v.Location().String() {
+		case "date-local":
+			return v.Format("2006-01-02")
+		case "datetime-local":
+			return v.Format("2006-01-02T15:04:05")
+		case "time-local":
+			return v.Format("15:04:05")
+		}
+		return v.Format(time.RFC3339)
+	case []any:
+		out := make([]any, len(v))
+		for i := range v {
+			out[i] = tomlValue(v[i])
+		}
+		return out
+	case []map[string]any:
+		out := make([]any, len(v))
+		for i := range v {
+			out[i] = v[i]
+		}
+		return out
+	}
+	return v
+}
+
+func decodeJSON(data []byte, offset int) ([]field, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var m map[string]any
+	if err := dec.Decode(&m); err != nil {
+		line := 0
+		var se *json.SyntaxError
+		if errors.As(err, &se) {
+			line = bytes.Count(data[:min(int(se.Offset), len(data))], []byte{'\n'}) + 1 + offset
+		}
+		return nil, &fmError{line: line, msg: "JSON syntax error in the front matter: " + err.Error(),
+			hint: `write it as {"title": "…", "date": "2024-12-17"} with a comma between entries and none after the last`}
+	}
+	var fields []field
+	for k, v := range m {
+		line, col := keyPosition(data, k, offset, "json")
+		fields = append(fields, field{key: k, value: jsonValue(v), line: line, col: col, items: []position{{line, col}}})
+	}
+	sort.Slice(fields, func(i, j int) bool { return fields[i].line < fields[j].line || fields[i].line == fields[j].line && fields[i].key < fields[j].key })
+	return fields, nil
+}
+
+func jsonValue(v any) any {
+	switch v := v.(type) {
+	case json.Number:
+		if i, err := v.Int64(); err == nil {
+			return i
+		}
+		f, _ := v.Float64()
+		return f
+	case []any:
+		for i := range v {
+			v[i] = jsonValue(v[i])
+		}
+		return v
+	}
+	return v
+}
+
+// keyPosition finds the line where a top-level key is written (TOML and
+// JSON decoders do not report it).
+func keyPosition(data []byte, key string, offset int, format string) (int, int) {
+	for i, line := range strings.Split(string(data), "\n") {
+		trimmed := strings.TrimLeft(line, " \t")
+		col := len([]rune(line[:len(line)-len(trimmed)])) + 1
+		var match bool
+		if format == "json" {
+			trimmed = strings.TrimLeft(trimmed, "{ \t")
+			col = len([]rune(line[:len(line)-len(trimmed)])) + 1
+			match = strings.HasPrefix(trimmed, strconv.Quote(key))
+		} else {
+			rest, ok := strings.CutPrefix(trimmed, key)
+			if !ok {
+				rest, ok = strings.CutPrefix(trimmed, strconv.Quote(key))
+			}
+			match = ok && strings.HasPrefix(strings.TrimLeft(rest, " \t"), "=")
+		}
+		if match {
+			return i + 1 + offset, col
+		}
+	}
+	return offset + 1, 0
+}

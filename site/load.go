@@ -1,0 +1,333 @@
+package site
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/nashra-press/nashra/site/diag"
+	"github.com/nashra-press/nashra/site/markdown"
+)
+
+// PostsDir and StaticDir are the site's content folders.
+const (
+	PostsDir  = "posts"
+	StaticDir = "static"
+)
+
+// LoadOptions selects which posts are published.
+type LoadOptions struct {
+	// Drafts publishes posts marked draft: true.
+	Drafts bool
+	// Future publishes posts dated after Now.
+	Future bool
+	// Now is the time that decides what is in the future; zero means
+	// time.Now().
+	Now time.Time
+}
+
+// Content is a loaded site: settings, published posts, tags and the files
+// copied as they are.
+type Content struct {
+	Config Config
+	// Posts are the published posts, newest first.
+	Posts []*Post
+	// Tags are the tags with at least one published post, by slug.
+	Tags []*Tag
+	// Static are the files of static/ and the posts' assets.
+	Static []Asset
+	// Unpublished counts drafts and future posts left out.
+	Unpublished int
+}
+
+// Load reads and renders the posts of the site in src. Problems are
+// returned as diagnostics (warnings included); the Content is usable only
+// when they hold no error.
+func Load(src fs.FS, cfg Config, opts LoadOptions) (*Content, diag.List) {
+	var diags diag.List
+	if opts.Now.IsZero() {
+		opts.Now = time.Now()
+	}
+	files, assets, static, err := listSources(src)
+	if err != nil {
+		diags.Errorf(PostsDir, 0, 0, "", "%v", err)
+		return nil, diags
+	}
+
+	// Parse front matter of every post, in parallel.
+	parsed := make([]*Post, len(files))
+	perFile := make([]diag.List, len(files))
+	parallel(len(files), func(i int) {
+		data, err := fs.ReadFile(src, files[i])
+		if err != nil {
+			perFile[i].Errorf(files[i], 0, 0, "", "cannot read the file: %v", err)
+			return
+		}
+		parsed[i], perFile[i] = parsePost(files[i], data, &cfg)
+	})
+	for _, d := range perFile {
+		diags = append(diags, d...)
+	}
+
+	c := &Content{Config: cfg}
+	bySlug := map[string]*Post{}
+	byFile := map[string]*Post{}
+	unpublished := map[string]string{}
+	var published []*Post
+	for _, p := range parsed {
+		if p == nil {
+			continue
+		}
+		byFile[p.File] = p
+		if p.Slug == "" {
+			continue
+		}
+		if other, dup := bySlug[p.Slug]; dup {
+			line, col := p.slugPos.line, p.slugPos.col
+			if !p.slugGiven {
+				line, col = 1, 1
+			}
+			diags.Errorf(p.File, line, col, "give one of them another slug: in its front matter", "slug %q is also used by %s", p.Slug, other.File)
+			continue
+		}
+		bySlug[p.Slug] = p
+		switch {
+		case p.Draft && !opts.Drafts:
+			unpublished[p.Slug] = "a draft (draft: true)"
+		case p.Date.After(opts.Now) && !opts.Future:
+			unpublished[p.Slug] = "dated in the future (" + p.Date.Format("2006-01-02 15:04") + ")"
+		default:
+			published = append(published, p)
+		}
+	}
+	c.Unpublished = len(bySlug) - len(published)
+
+	base := cfg.BasePath()
+	urls := map[string]string{} // source file -> output path
+	for _, a := range static {
+		urls[a.File] = a.Out
+	}
+	c.Static = append(c.Static, static...)
+	publishedSlugs := map[string]*Post{}
+	for _, p := range published {
+		publishedSlugs[p.Slug] = p
+		p.URL = base + "posts/" + p.Slug + "/"
+		p.Permalink = cfg.absURL("posts/" + p.Slug + "/")
+	}
+	for _, a := range assets {
+		dir := path.Dir(a)
+		for dir != PostsDir && dir != "." {
+			if p := byFile[dir+"/index.md"]; p != nil {
+				if publishedSlugs[p.Slug] == p {
+					out := "posts/" + p.Slug + "/" + strings.TrimPrefix(a, dir+"/")
+					p.Assets = append(p.Assets, Asset{File: a, Out: out})
+					urls[a] = out
+				}
+				break
+			}
+			dir = path.Dir(dir)
+		}
+		if dir == PostsDir || dir == "." {
+			out := strings.TrimPrefix(a, PostsDir+"/")
+			out = "posts/" + out
+			c.Static = append(c.Static, Asset{File: a, Out: out})
+			urls[a] = out
+		}
+	}
+
+	// Render bodies, in parallel, now that every URL is known.
+	conv := markdown.New(markdown.Options{UnsafeHTML: cfg.UnsafeHTML})
+	images := &imageSizes{src: src, sizes: map[string]imageSize{}}
+	perPost := make([]diag.List, len(published))
+	parallel(len(published), func(i int) {
+		p := published[i]
+		r := &resolver{post: p, cfg: &cfg, src: src, posts: publishedSlugs, byFile: byFile,
+			unpublished: unpublished, urls: urls, images: images, lineOffset: p.bodyLine - 1}
+		res, err := conv.Convert(p.body, r)
+		if err != nil {
+			perPost[i].Errorf(p.File, 0, 0, "", "cannot convert the markdown: %v", err)
+			return
+		}
+		p.Body = htmlString(res.HTML)
+		p.Headings = res.Headings
+		p.Text = res.Text
+		if p.Summary == "" {
+			p.Summary = res.Summary
+		}
+		if p.coverRef.Dest != "" {
+			r.lineOffset = 0
+			img := r.Image(p.coverRef)
+			p.Cover = &Image{URL: img.URL, Alt: p.coverAlt, Width: img.Width, Height: img.Height, File: r.lastFile}
+		}
+		p.body, p.source = nil, nil
+		perPost[i] = r.diags
+	})
+	for _, d := range perPost {
+		diags = append(diags, d...)
+	}
+
+	// Tags, resolved in file order so the first spelling seen wins.
+	sort.Slice(published, func(i, j int) bool { return published[i].File < published[j].File })
+	ix := newTagIndex(&cfg)
+	for _, p := range published {
+		seen := map[*Tag]bool{}
+		for _, ref := range p.tagNames {
+			t := ix.resolve(ref, p.File, &diags)
+			if t == nil || seen[t] {
+				continue
+			}
+			seen[t] = true
+			p.Tags = append(p.Tags, t)
+		}
+	}
+	sortPosts(published)
+	for i, p := range published {
+		if i > 0 {
+			p.Newer = published[i-1]
+		}
+		if i+1 < len(published) {
+			p.Older = published[i+1]
+		}
+		for _, t := range p.Tags {
+			t.Posts = append(t.Posts, p)
+		}
+	}
+	c.Posts = published
+	c.Tags = ix.used()
+	for _, t := range c.Tags {
+		t.URL = base + "tags/" + t.Slug + "/"
+		t.Permalink = cfg.absURL("tags/" + t.Slug + "/")
+	}
+	sort.Slice(c.Static, func(i, j int) bool { return c.Static[i].Out < c.Static[j].Out })
+	return c, diags
+}
+
+// listSources walks posts/ and static/: markdown posts, other files under
+// posts/ (bundle images and the like) and static files.
+func listSources(src fs.FS) (posts, assets []string, static []Asset, err error) {
+	walk := func(root string, fn func(p string)) error {
+		err := fs.WalkDir(src, root, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				if p == root && errors.Is(err, fs.ErrNotExist) {
+					return fs.SkipAll
+				}
+				return err
+			}
+			if p != root && IgnoredName(d.Name()) {
+				if d.IsDir() {
+					return fs.SkipDir
+				}
+				return nil
+			}
+			if d.Type().IsRegular() {
+				fn(p)
+			}
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("reading %s: %w", root, err)
+		}
+		return nil
+	}
+	bundles := map[string]bool{}
+	var other []string
+	if err := walk(PostsDir, func(p string) {
+		if strings.HasSuffix(p, ".md") {
+			posts = append(posts, p)
+			if path.Base(p) == "index.md" {
+				bundles[path.Dir(p)] = true
+			}
+			return
+		}
+		other = append(other, p)
+	}); err != nil {
+		return nil, nil, nil, err
+	}
+	// Markdown files inside a bundle other than index.md are the bundle's
+	// own material, not posts.
+	kept := posts[:0]
+	for _, p := range posts {
+		if inBundle(path.Dir(p), bundles) && path.Base(p) != "index.md" {
+			other = append(other, p)
+			continue
+		}
+		if path.Base(p) == "index.md" && inBundle(path.Dir(path.Dir(p)), bundles) {
+			other = append(other, p)
+			continue
+		}
+		kept = append(kept, p)
+	}
+	posts = kept
+	assets = other
+	if err := walk(StaticDir, func(p string) {
+		static = append(static, Asset{File: p, Out: strings.TrimPrefix(p, StaticDir+"/")})
+	}); err != nil {
+		return nil, nil, nil, err
+	}
+	sort.Strings(posts)
+	sort.Strings(assets)
+	return posts, assets, static, nil
+}
+
+func inBundle(dir string, bundles map[string]bool) bool {
+	for ; dir != PostsDir && dir != "." && dir != "/"; dir = path.Dir(dir) {
+		if bundles[dir] {
+			return true
+		}
+	}
+	return false
+}
+
+// IgnoredName reports whether a file or folder name is an editor's
+// temporary file, a backup or hidden, which nashra never reads or
+// publishes: *.swp, *.swx, *~, .#*, 4913, *.bck, *.tmp, .DS_Store and
+// every name starting with a dot.
+func IgnoredName(name string) bool {
+	switch {
+	case strings.HasPrefix(name, "."), strings.HasPrefix(name, "#") && strings.HasSuffix(name, "#"),
+		strings.HasSuffix(name, "~"), name == "4913":
+		return true
+	}
+	switch path.Ext(name) {
+	case ".swp", ".swx", ".swo", ".bck", ".tmp", ".bak":
+		return true
+	}
+	return false
+}
+
+// parallel runs fn(0..n-1) on all processors.
+func parallel(n int, fn func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), n)
+	if workers <= 1 {
+		for i := 0; i < n; i++ {
+			fn(i)
+		}
+		return
+	}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	next := 0
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				mu.Lock()
+				i := next
+				next++
+				mu.Unlock()
+				if i >= n {
+					return
+				}
+				fn(i)
+			}
+		}()
+	}
+	wg.Wait()
+}

@@ -1,0 +1,240 @@
+package site
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"path"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/nashra-press/nashra/site/diag"
+)
+
+// PageData is what a layout template receives as its dot.
+type PageData struct {
+	// Kind is "home", "post", "tag", "tags" or "404".
+	Kind string
+	// Site holds the site-wide values.
+	Site *SiteData
+	// Title is the page's own title; empty on the first home page.
+	Title string
+	// Description is the page's summary for meta tags.
+	Description string
+	// URL is the page's path from the host root, with the base path.
+	URL string
+	// Permalink is the page's absolute URL ("" without a base URL).
+	Permalink string
+	// Post is the post shown on a post page.
+	Post *Post
+	// Posts are the posts listed on a home or tag page.
+	Posts []*Post
+	// Tag is the tag of a tag page.
+	Tag *Tag
+	// Tags are every tag, on the tags page.
+	Tags []*Tag
+	// Pager links the pages of a paginated list; nil elsewhere.
+	Pager *Pager
+}
+
+// SiteData holds values shared by every page.
+type SiteData struct {
+	Title       string
+	Description string
+	Author      string
+	// Language is the content's language tag ("ar").
+	Language string
+	// BasePath starts every URL inside the site ("/" or "/amman/news/").
+	BasePath string
+	// BaseURL is the absolute base URL ("" when not set).
+	BaseURL string
+	// Logo is the site's logo, or nil.
+	Logo *Image
+	// Tags are all tags with published posts.
+	Tags []*Tag
+	// PostCount is the number of published posts.
+	PostCount int
+	// Generator names the program, for the generator meta tag.
+	Generator string
+}
+
+// Pager links the pages of a paginated list.
+type Pager struct {
+	// Number is this page's number, from 1; Total the number of pages.
+	Number, Total int
+	// First, Prev, Next and Last are URLs; Prev and Next are "" when there
+	// is no such page.
+	First, Prev, Next, Last string
+	// Pages lists every page, for numbered links.
+	Pages []PagerLink
+}
+
+// PagerLink is one numbered page link.
+type PagerLink struct {
+	Number  int
+	URL     string
+	Current bool
+}
+
+// pageKinds are the page templates a theme provides, each executed as
+// the "base" template with base.html and partials/*.html.
+func pageKinds() []string { return []string{"home", "post", "tag", "tags", "404"} }
+
+// Theme is a parsed set of layouts and the theme's static assets.
+type Theme struct {
+	templates map[string]*template.Template
+	// Assets are the files under layouts/assets/, copied to /assets/.
+	Assets []ThemeAsset
+	// Fingerprint changes whenever any layout or asset changes.
+	Fingerprint string
+}
+
+// ThemeAsset is one file of the theme copied to the output.
+type ThemeAsset struct {
+	Name string // path under assets/
+	Data []byte
+	Hash string
+}
+
+var templateLineRe = regexp.MustCompile(`template: ([^:]+):(\d+)(?::(\d+))?: (.*)`)
+
+// LoadTheme parses the layouts in fsys (the site's layouts over the
+// default theme), with functions bound to the site's settings.
+func LoadTheme(fsys fs.FS, cfg *Config) (*Theme, diag.List) {
+	var diags diag.List
+	th := &Theme{templates: map[string]*template.Template{}}
+	var all bytes.Buffer
+	// Assets first: templates refer to them by fingerprint.
+	_ = fs.WalkDir(fsys, "assets", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || IgnoredName(d.Name()) {
+			return nil
+		}
+		data, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			diags.Errorf("layouts/"+p, 0, 0, "", "cannot read: %v", err)
+			return nil
+		}
+		th.Assets = append(th.Assets, ThemeAsset{Name: strings.TrimPrefix(p, "assets/"), Data: data, Hash: contentHash(data)})
+		all.WriteString(p + contentHash(data))
+		return nil
+	})
+	assetHash := map[string]string{}
+	for _, a := range th.Assets {
+		assetHash[a.Name] = a.Hash
+	}
+	funcs := templateFuncs(cfg, assetHash)
+
+	partials, _ := fs.Glob(fsys, "partials/*.html")
+	sort.Strings(partials)
+	common := []string{"base.html"}
+	common = append(common, partials...)
+	for _, kind := range pageKinds() {
+		t := template.New(kind).Funcs(funcs)
+		ok := true
+		for _, name := range append(common, kind+".html") {
+			data, err := fs.ReadFile(fsys, name)
+			if err != nil {
+				diags.Errorf("layouts/"+name, 0, 0, "every theme needs this file; delete your copy in layouts/ to use the default", "cannot read the layout: %v", err)
+				ok = false
+				continue
+			}
+			all.WriteString(name)
+			all.Write(data)
+			if _, err := t.New(name).Parse(string(data)); err != nil {
+				diags.Add(templateDiag(name, err))
+				ok = false
+			}
+		}
+		if ok && t.Lookup("base") == nil {
+			diags.Errorf("layouts/base.html", 0, 0, `wrap the page in {{define "base"}} … {{end}}`, "base.html does not define the template \"base\"")
+			ok = false
+		}
+		if ok {
+			th.templates[kind] = t
+		}
+	}
+	th.Fingerprint = contentHash(all.Bytes())
+	return th, diags
+}
+
+// templateDiag turns a template error into a diagnostic on the layout file.
+func templateDiag(name string, err error) diag.Diagnostic {
+	d := diag.Diagnostic{File: "layouts/" + name, Severity: diag.Error, Msg: err.Error()}
+	if m := templateLineRe.FindStringSubmatch(err.Error()); m != nil {
+		d.Line, _ = strconv.Atoi(m[2])
+		if m[3] != "" {
+			d.Col, _ = strconv.Atoi(m[3])
+		}
+		d.Msg = m[4]
+		if !strings.HasSuffix(m[1], ".html") {
+			d.Msg = m[1] + ": " + m[4]
+		}
+	}
+	return d
+}
+
+// Execute renders one page with the layout of its kind.
+func (th *Theme) Execute(w *bytes.Buffer, data *PageData) error {
+	t := th.templates[data.Kind]
+	if t == nil {
+		return fmt.Errorf("no layout for %s pages", data.Kind)
+	}
+	if err := t.ExecuteTemplate(w, "base", data); err != nil {
+		d := templateDiag(data.Kind+".html", err)
+		d.Msg = fmt.Sprintf("rendering %s: %s", data.URL, d.Msg)
+		return d
+	}
+	return nil
+}
+
+// templateFuncs are the functions layouts may call.
+func templateFuncs(cfg *Config, assetHash map[string]string) template.FuncMap {
+	base := cfg.BasePath()
+	loc := cfg.Location()
+	dates := cfg.Dates()
+	return template.FuncMap{
+		// date formats a time as "الثلاثاء، 17 كانون الأول 2024".
+		"date": func(t time.Time) string { return dates.LongDate(t.In(loc)) },
+		// shortDate formats a time as "17 كانون الأول 2024".
+		"shortDate": func(t time.Time) string { return dates.Date(t.In(loc)) },
+		// datetime formats a time for <time datetime="…">.
+		"datetime": func(t time.Time) string { return t.In(loc).Format(time.RFC3339) },
+		// num writes a number with the site's digits.
+		"num": func(n int) string { return dates.Number(n) },
+		// digits converts the ASCII digits of a string to the site's digits.
+		"digits": func(s string) string { return dates.Digitize(s) },
+		// url turns a path relative to the site root into one from the host
+		// root, under the base path.
+		"url": func(rel string) string { return base + strings.TrimPrefix(rel, "/") },
+		// absURL turns a path relative to the site root into an absolute URL
+		// (the path from the host root when no base URL is set).
+		"absURL": func(rel string) string {
+			if u := cfg.absURL(rel); u != "" {
+				return u
+			}
+			return base + strings.TrimPrefix(rel, "/")
+		},
+		// asset returns the URL of a theme asset with a version query that
+		// changes when its content does, so browsers may cache it for long.
+		"asset": func(name string) (string, error) {
+			h, ok := assetHash[name]
+			if !ok {
+				return "", fmt.Errorf("no theme asset %q under layouts/assets/", name)
+			}
+			return base + "assets/" + name + "?v=" + h[:10], nil
+		},
+		// add and sub do integer arithmetic for pagers.
+		"add": func(a, b int) int { return a + b },
+		"sub": func(a, b int) int { return a - b },
+	}
+}
+
+// pagePath returns the output file for a page URL path relative to the
+// site root ("" for the home page, "posts/x/" …).
+func pagePath(rel string) string {
+	return path.Join(rel, "index.html")
+}
