@@ -139,6 +139,10 @@ func decodeYAML(data []byte, offset int) ([]field, error) {
 		if line > 0 {
 			line += offset
 		}
+		if l := unclosedQuoteLine(data); l > 0 {
+			return nil, &fmError{line: l + offset, msg: "YAML syntax error in the front matter: a quotation mark is opened on this line and never closed",
+				hint: `end the text with the same quote it starts with: title: "…"`}
+		}
 		return nil, &fmError{line: line, msg: "YAML syntax error in the front matter: " + msg,
 			hint: "check that line: each key is followed by a colon and a space, and text with a colon inside is in double quotes"}
 	}
@@ -332,4 +336,22 @@ func keyPosition(data []byte, key string, offset int, format string) (int, int) 
 		}
 	}
 	return offset + 1, 0
+}
+
+// unclosedQuoteLine finds the first line whose value opens a double or
+// single quote that the line does not close (a common slip that YAML
+// reports only at the end of the front matter).
+func unclosedQuoteLine(data []byte) int {
+	for i, line := range strings.Split(string(data), "\n") {
+		_, value, ok := strings.Cut(line, ":")
+		value = strings.TrimSpace(value)
+		if !ok || value == "" {
+			continue
+		}
+		q := value[0]
+		if (q == '"' || q == '\'') && (len(value) == 1 || value[len(value)-1] != q) {
+			return i + 1
+		}
+	}
+	return 0
 }

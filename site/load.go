@@ -93,7 +93,7 @@ func Load(src fs.FS, cfg Config, opts LoadOptions) (*Content, diag.List) {
 			if !p.slugGiven {
 				line, col = 1, 1
 			}
-			diags.Errorf(p.File, line, col, "give one of them another slug: in its front matter", "slug %q is also used by %s", p.Slug, other.File)
+			diags.Errorf(p.File, line, col, "give one of them another slug (the slug: line of its front matter)", "slug %q is also used by %s", p.Slug, other.File)
 			continue
 		}
 		bySlug[p.Slug] = p

@@ -144,8 +144,13 @@ func parsePost(file string, data []byte, cfg *Config) (*Post, diag.List) {
 	var titlePos position
 	for _, f := range fields {
 		errorf := func(hint, format string, args ...any) {
-			diags.Add(diag.Diagnostic{File: file, Line: f.line, Col: f.col, Severity: diag.Error,
-				Msg: fmt.Sprintf(format, args...), Hint: hint, Source: sourceLine(data, f.line)})
+			// Point at the value when its position is known.
+			line, col := f.line, f.col
+			if len(f.items) == 1 && f.items[0].line > 0 {
+				line, col = f.items[0].line, f.items[0].col
+			}
+			diags.Add(diag.Diagnostic{File: file, Line: line, Col: col, Severity: diag.Error,
+				Msg: fmt.Sprintf(format, args...), Hint: hint, Source: sourceLine(data, line)})
 		}
 		switch f.key {
 		case "title":

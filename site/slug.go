@@ -58,3 +58,8 @@ func asciiSlug(name string) string {
 func tagKey(name string) string {
 	return strings.ToLower(strings.Join(strings.Fields(name), " "))
 }
+
+// ValidSlug reports whether s can be a post's slug: lower-case ASCII
+// letters and digits in words joined by single hyphens, at most 100
+// characters.
+func ValidSlug(s string) bool { return validSlug(s) }

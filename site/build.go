@@ -1,0 +1,304 @@
+// Package site is nashra's engine: it loads a site's settings and posts,
+// plans its pages, renders them through the theme's layouts and writes
+// them to an Output.
+//
+// It reads sources only through fs.FS and writes only through Output, so
+// tests run it on fstest.MapFS and in memory; the command line wraps it
+// with a real folder (package output) and the watcher re-runs it.
+//
+// One build is a flat sequence, each step timed in verbose output:
+//
+//  1. settings: defaults < config.yaml < flags (LoadConfig);
+//  2. posts: front matter and markdown of every post, in parallel (Load);
+//  3. collect: drafts and future posts left out, newest first, tags;
+//  4. plan: post pages, home pages, tag pages, tags index, 404;
+//  5. render and write: pages are rendered by a pool of workers and each
+//     is handed to the Output as soon as it is done, so memory holds a few
+//     pages at a time, not the site.
+//
+// All problems of a build are collected as diagnostics and reported
+// together; any error-level one stops the build before anything is
+// written.
+package site
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"io/fs"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/nashra-press/nashra/site/diag"
+)
+
+// Output receives the files of a build.
+type Output interface {
+	// WriteFile stores data at rel, a slash-separated path relative to
+	// the output root. It is called from several goroutines at once.
+	WriteFile(rel string, data []byte) error
+}
+
+// Options controls a build.
+type Options struct {
+	LoadOptions
+	// BaseURL, when set, replaces the base_url of config.yaml.
+	BaseURL string
+	// Theme is the default theme (layouts.FS); the site's layouts/
+	// override it file by file.
+	Theme fs.FS
+	// Log receives the timing of each step; nil for none.
+	Log io.Writer
+}
+
+// Result describes a finished build.
+type Result struct {
+	// Pages counts HTML pages; Files every file written (pages, assets,
+	// static files).
+	Pages, Files int
+	// Posts and Tags count what was published; Unpublished counts drafts
+	// and future posts left out.
+	Posts, Tags, Unpublished int
+	// Warnings are problems that did not stop the build.
+	Warnings diag.List
+	// Content is the loaded site.
+	Content *Content
+}
+
+// Generate builds the site in src and writes it to out. On error nothing
+// has been written when the problem is in the sources; a failure of out
+// itself may leave it partly written (the caller discards it).
+func Generate(ctx context.Context, src fs.FS, out Output, opts Options) (*Result, error) {
+	timer := newStepTimer(opts.Log)
+	cfg, diags := LoadConfig(src)
+	if opts.BaseURL != "" {
+		if err := cfg.SetBaseURL(opts.BaseURL); err != nil {
+			diags.Errorf("", 0, 0, `write it as https://example.gov.kz/amman/news/`, "-base-url: %v", err)
+		}
+	}
+	if err := diags.Err(); err != nil {
+		return &Result{Warnings: diags.Warnings()}, err
+	}
+	timer.step("config")
+
+	theme, themeDiags := LoadTheme(LayoutsFS(src, opts.Theme), &cfg)
+	diags = append(diags, themeDiags...)
+	timer.step("layouts")
+
+	content, loadDiags := Load(src, cfg, opts.LoadOptions)
+	diags = append(diags, loadDiags...)
+	res := &Result{Warnings: diags.Warnings(), Content: content}
+	if err := diags.Err(); err != nil {
+		return res, err
+	}
+	res.Posts, res.Tags, res.Unpublished = len(content.Posts), len(content.Tags), content.Unpublished
+	timer.step(fmt.Sprintf("posts (%d)", len(content.Posts)))
+
+	pages := Plan(content)
+	timer.step(fmt.Sprintf("plan (%d pages)", len(pages)))
+
+	if err := writePages(ctx, theme, pages, out); err != nil {
+		return res, err
+	}
+	res.Pages = len(pages)
+	timer.step("render pages")
+
+	n, err := writeFiles(ctx, src, theme, content, out)
+	if err != nil {
+		return res, err
+	}
+	res.Files = res.Pages + n
+	timer.step(fmt.Sprintf("copy files (%d)", n))
+	return res, nil
+}
+
+// Page is one planned HTML page: where it goes and what it shows.
+type Page struct {
+	// Path is the output file, relative to the output root.
+	Path string
+	Data *PageData
+}
+
+// Plan lists every page of the site, in a fixed order.
+func Plan(c *Content) []Page {
+	cfg := &c.Config
+	base := cfg.BasePath()
+	siteData := &SiteData{
+		Title: cfg.Title, Description: cfg.Description, Author: cfg.Author,
+		Language: cfg.Language, BasePath: base, BaseURL: cfg.BaseURL,
+		Tags: c.Tags, PostCount: len(c.Posts), Generator: "nashra",
+	}
+	if cfg.Logo != "" {
+		siteData.Logo = &Image{URL: base + trimSlash(cfg.Logo), Alt: cfg.Title}
+	}
+	page := func(kind, rel string, d *PageData) Page {
+		d.Kind, d.Site = kind, siteData
+		d.URL = base + rel
+		d.Permalink = cfg.absURL(rel)
+		if d.Description == "" {
+			d.Description = cfg.Description
+		}
+		p := pagePath(rel)
+		if kind == "404" {
+			p, d.Permalink = "404.html", ""
+		}
+		return Page{Path: p, Data: d}
+	}
+	var pages []Page
+	for _, p := range c.Posts {
+		pages = append(pages, page("post", "posts/"+p.Slug+"/", &PageData{Title: p.Title, Description: p.Summary, Post: p}))
+	}
+	for _, lp := range paginate(c.Posts, cfg.PerPage, "", base) {
+		d := &PageData{Posts: lp.posts, Pager: lp.pager}
+		if lp.pager.Number > 1 {
+			d.Title = "الصفحة " + cfg.Dates().Number(lp.pager.Number)
+		}
+		pages = append(pages, page("home", lp.rel, d))
+	}
+	pages = append(pages, page("tags", "tags/", &PageData{Title: "الوسوم", Tags: c.Tags}))
+	for _, t := range c.Tags {
+		for _, lp := range paginate(t.Posts, cfg.PerPage, "tags/"+t.Slug+"/", base) {
+			d := &PageData{Title: t.Label, Description: t.Description, Tag: t, Posts: lp.posts, Pager: lp.pager}
+			if lp.pager.Number > 1 {
+				d.Title = t.Label + " – الصفحة " + cfg.Dates().Number(lp.pager.Number)
+			}
+			pages = append(pages, page("tag", lp.rel, d))
+		}
+	}
+	pages = append(pages, page("404", "404.html", &PageData{Title: "الصفحة غير موجودة"}))
+	return pages
+}
+
+type listPage struct {
+	rel   string
+	posts []*Post
+	pager *Pager
+}
+
+// paginate splits posts into pages of perPage: the first at prefix, the
+// others at prefix/page/N/. An empty list still has one (empty) page.
+func paginate(posts []*Post, perPage int, prefix, base string) []listPage {
+	total := max(1, (len(posts)+perPage-1)/perPage)
+	rel := func(n int) string {
+		if n == 1 {
+			return prefix
+		}
+		return prefix + "page/" + strconv.Itoa(n) + "/"
+	}
+	links := make([]PagerLink, total)
+	for i := range links {
+		links[i] = PagerLink{Number: i + 1, URL: base + rel(i+1)}
+	}
+	out := make([]listPage, total)
+	for n := 1; n <= total; n++ {
+		lo, hi := (n-1)*perPage, min(n*perPage, len(posts))
+		pager := &Pager{Number: n, Total: total, First: links[0].URL, Last: links[total-1].URL}
+		if n > 1 {
+			pager.Prev = links[n-2].URL
+		}
+		if n < total {
+			pager.Next = links[n].URL
+		}
+		pager.Pages = make([]PagerLink, total)
+		copy(pager.Pages, links)
+		pager.Pages[n-1].Current = true
+		var chunk []*Post
+		if lo < hi {
+			chunk = posts[lo:hi]
+		}
+		out[n-1] = listPage{rel: rel(n), posts: chunk, pager: pager}
+	}
+	return out
+}
+
+func trimSlash(s string) string {
+	for len(s) > 0 && s[0] == '/' {
+		s = s[1:]
+	}
+	return s
+}
+
+// writePages renders pages on every processor and hands each to out as
+// soon as it is rendered.
+func writePages(ctx context.Context, theme *Theme, pages []Page, out Output) error {
+	var mu sync.Mutex
+	var diags diag.List
+	pool := sync.Pool{New: func() any { return new(bytes.Buffer) }}
+	parallel(len(pages), func(i int) {
+		if ctx.Err() != nil {
+			return
+		}
+		buf := pool.Get().(*bytes.Buffer)
+		buf.Reset()
+		defer pool.Put(buf)
+		err := theme.Execute(buf, pages[i].Data)
+		if err == nil {
+			err = out.WriteFile(pages[i].Path, buf.Bytes())
+		}
+		if err != nil {
+			mu.Lock()
+			diags = append(diags, diag.AsList(err)...)
+			mu.Unlock()
+		}
+	})
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return diags.Err()
+}
+
+// writeFiles copies static files, post assets and theme assets.
+func writeFiles(ctx context.Context, src fs.FS, theme *Theme, c *Content, out Output) (int, error) {
+	var files []Asset
+	files = append(files, c.Static...)
+	for _, p := range c.Posts {
+		files = append(files, p.Assets...)
+	}
+	var mu sync.Mutex
+	var diags diag.List
+	parallel(len(files), func(i int) {
+		if ctx.Err() != nil {
+			return
+		}
+		data, err := fs.ReadFile(src, files[i].File)
+		if err == nil {
+			err = out.WriteFile(files[i].Out, data)
+		}
+		if err != nil {
+			mu.Lock()
+			diags.Errorf(files[i].File, 0, 0, "", "copying to the output: %v", err)
+			mu.Unlock()
+		}
+	})
+	for _, a := range theme.Assets {
+		if err := out.WriteFile("assets/"+a.Name, a.Data); err != nil {
+			diags.Errorf("layouts/assets/"+a.Name, 0, 0, "", "copying to the output: %v", err)
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	return len(files) + len(theme.Assets), diags.Err()
+}
+
+// stepTimer logs how long each step of a build took.
+type stepTimer struct {
+	w          io.Writer
+	start, mid time.Time
+}
+
+func newStepTimer(w io.Writer) *stepTimer {
+	now := time.Now()
+	return &stepTimer{w: w, start: now, mid: now}
+}
+
+func (t *stepTimer) step(name string) {
+	if t.w == nil {
+		return
+	}
+	now := time.Now()
+	fmt.Fprintf(t.w, "%-24s %8.1f ms\n", name, float64(now.Sub(t.mid).Microseconds())/1000)
+	t.mid = now
+}
