@@ -292,7 +292,9 @@ func decodeJSON(data []byte, offset int) ([]field, error) {
 		line, col := keyPosition(data, k, offset, "json")
 		fields = append(fields, field{key: k, value: jsonValue(v), line: line, col: col, items: []position{{line, col}}})
 	}
-	sort.Slice(fields, func(i, j int) bool { return fields[i].line < fields[j].line || fields[i].line == fields[j].line && fields[i].key < fields[j].key })
+	sort.Slice(fields, func(i, j int) bool {
+		return fields[i].line < fields[j].line || fields[i].line == fields[j].line && fields[i].key < fields[j].key
+	})
 	return fields, nil
 }
 
