@@ -1,0 +1,178 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/pprof"
+	"strings"
+	"time"
+
+	"github.com/nashra-press/nashra/layouts"
+	"github.com/nashra-press/nashra/site"
+	"github.com/nashra-press/nashra/site/diag"
+	"github.com/nashra-press/nashra/site/output"
+)
+
+// buildFlags are the flags shared by commands that build the site.
+type buildFlags struct {
+	src, out, baseURL      string
+	drafts, future, force  bool
+	verbose                bool
+	cpuProfile, memProfile string
+}
+
+func (b *buildFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&b.src, "src", ".", "the site `folder` (holding posts/, and optionally config.yaml, layouts/, static/)")
+	fs.StringVar(&b.out, "out", "", "the output `folder` (default SRC/public); replaced as a whole by each build")
+	fs.StringVar(&b.baseURL, "base-url", "", "the site's absolute `URL`, overriding base_url in config.yaml")
+	fs.BoolVar(&b.drafts, "drafts", false, "publish posts marked draft: true")
+	fs.BoolVar(&b.future, "future", false, "publish posts dated in the future")
+	fs.BoolVar(&b.force, "force", false, "write to an output folder that holds files nashra did not write")
+	fs.BoolVar(&b.verbose, "v", false, "print the time each step took")
+	fs.StringVar(&b.cpuProfile, "cpuprofile", "", "write a CPU profile to `file`")
+	fs.StringVar(&b.memProfile, "memprofile", "", "write a heap profile to `file` at the end")
+}
+
+func (b *buildFlags) outDir() string {
+	if b.out != "" {
+		return b.out
+	}
+	return filepath.Join(b.src, "public")
+}
+
+func newFlagSet(name, synopsis string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: nashra %s\n\nFlags:\n", synopsis)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parseFlags parses args; -h prints the usage and yields (false, nil).
+func parseFlags(fs *flag.FlagSet, args []string, stdout io.Writer) (bool, error) {
+	err := fs.Parse(args)
+	if errors.Is(err, flag.ErrHelp) {
+		fs.SetOutput(stdout)
+		fs.Usage()
+		return false, nil
+	}
+	if err != nil {
+		return false, reportedError{msg: err.Error(), code: 2}
+	}
+	return true, nil
+}
+
+func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var bf buildFlags
+	fs := newFlagSet("build", "build [-src DIR] [-out DIR] [-drafts] [-future] [-base-url URL] [-v]", stderr)
+	bf.register(fs)
+	if ok, err := parseFlags(fs, args, stdout); !ok {
+		return err
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "nashra build: unexpected argument %q\n", fs.Arg(0))
+		return reportedError{msg: "usage", code: 2}
+	}
+	if bf.cpuProfile != "" {
+		f, err := os.Create(bf.cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
+	_, err := buildOnce(ctx, &bf, stdout, stderr)
+	if bf.memProfile != "" {
+		if f, ferr := os.Create(bf.memProfile); ferr == nil {
+			runtime.GC()
+			_ = pprof.WriteHeapProfile(f)
+			f.Close()
+		}
+	}
+	return err
+}
+
+// buildOnce builds the site into the output folder and prints the
+// warnings, the errors and a summary line.
+func buildOnce(ctx context.Context, bf *buildFlags, stdout, stderr io.Writer) (*site.Result, error) {
+	start := time.Now()
+	if info, err := os.Stat(bf.src); err != nil || !info.IsDir() {
+		return nil, fmt.Errorf("site folder %s not found", bf.src)
+	}
+	var log io.Writer
+	if bf.verbose {
+		log = stderr
+	}
+	out, err := output.Open(bf.outDir(), output.Options{
+		Force:      bf.force,
+		SourceRoot: bf.src,
+		Protected: []string{
+			filepath.Join(bf.src, site.PostsDir), filepath.Join(bf.src, site.StaticDir),
+			filepath.Join(bf.src, "layouts"),
+		},
+	})
+	if err != nil {
+		return nil, err
+	}
+	res, err := site.Generate(ctx, os.DirFS(bf.src), out, site.Options{
+		LoadOptions: site.LoadOptions{Drafts: bf.drafts, Future: bf.future},
+		BaseURL:     bf.baseURL,
+		Theme:       layouts.FS,
+		Log:         log,
+	})
+	if res != nil {
+		printDiagnostics(stderr, res.Warnings)
+	}
+	if err != nil {
+		out.Abort()
+		if errors.Is(err, context.Canceled) {
+			fmt.Fprintf(stderr, "build interrupted; %s was left as it was\n", bf.outDir())
+			return res, reportedError{msg: "interrupted", code: 130}
+		}
+		errs := diag.AsList(err)
+		printDiagnostics(stderr, errs)
+		fmt.Fprintf(stderr, "build failed: %s; %s was left as it was\n", plural(len(errs), "error"), bf.outDir())
+		return res, reportedError{msg: "build failed"}
+	}
+	stats, err := out.Commit()
+	if err != nil {
+		return res, err
+	}
+	fmt.Fprintf(stdout, "built %s (%s, %s) in %s: %d written, %d unchanged, %d removed -> %s\n",
+		plural(res.Pages, "page"), plural(res.Posts, "post"), plural(res.Tags, "tag"),
+		time.Since(start).Round(time.Millisecond), stats.Written, stats.Unchanged, stats.Removed, bf.outDir())
+	return res, nil
+}
+
+// printDiagnostics prints each problem as "file:line:col: message; hint",
+// followed by the offending line of the file when known.
+func printDiagnostics(w io.Writer, list diag.List) {
+	list.Sort()
+	for _, d := range list {
+		fmt.Fprintln(w, d.Error())
+		if d.Source != "" && d.Line > 0 {
+			fmt.Fprintf(w, "%6d | %s\n", d.Line, d.Source)
+		}
+	}
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	if strings.HasSuffix(word, "s") {
+		return fmt.Sprintf("%d %ses", n, word)
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}

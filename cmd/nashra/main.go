@@ -1,0 +1,96 @@
+// Command nashra builds the embassy's Arabic news section: markdown posts
+// in posts/ become a right-to-left static site in public/.
+//
+//	nashra build [-src DIR] [-out DIR] [-drafts] [-future] [-base-url URL] [-v]
+//	nashra new [-slug S] [-tags a,b] "العنوان"
+//	nashra version
+//
+// Run "nashra help" or "nashra COMMAND -h" for details.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+	_ "time/tzdata" // time zones work on machines without a zoneinfo database
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		var reported reportedError
+		if !errors.As(err, &reported) {
+			fmt.Fprintln(os.Stderr, "nashra:", err)
+		}
+		os.Exit(exitCode(err))
+	}
+}
+
+// reportedError is an error whose details were already printed.
+type reportedError struct {
+	msg  string
+	code int
+}
+
+func (e reportedError) Error() string { return e.msg }
+
+func exitCode(err error) int {
+	var r reportedError
+	if errors.As(err, &r) && r.code != 0 {
+		return r.code
+	}
+	if errors.Is(err, errUsage) {
+		return 2
+	}
+	return 1
+}
+
+var errUsage = errors.New("usage")
+
+// command is one subcommand of the CLI.
+type command struct {
+	name, summary string
+	run           func(ctx context.Context, args []string, stdout, stderr io.Writer) error
+}
+
+func commands() []command {
+	return []command{
+		{"build", "build the site into public/", runBuild},
+		{"new", "write a new post with today's date", runNew},
+		{"version", "print the version", runVersion},
+	}
+}
+
+// run is the whole CLI, callable from tests.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "-help" || args[0] == "--help" {
+		usage(stdout)
+		if len(args) == 0 {
+			return errUsage
+		}
+		return nil
+	}
+	for _, c := range commands() {
+		if c.name == args[0] {
+			return c.run(ctx, args[1:], stdout, stderr)
+		}
+	}
+	fmt.Fprintf(stderr, "nashra: unknown command %q\n\n", args[0])
+	usage(stderr)
+	return reportedError{msg: "unknown command", code: 2}
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "nashra builds an Arabic, right-to-left news site from markdown posts.")
+	fmt.Fprintln(w, "\nUsage: nashra COMMAND [flags]\n\nCommands:")
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w, "\nRun \"nashra COMMAND -h\" for a command's flags.")
+}
