@@ -97,7 +97,10 @@ func TestGFMAndFootnotes(t *testing.T) {
 
 type recordingResolver struct{ refs []Ref }
 
-func (r *recordingResolver) Link(ref Ref) string { r.refs = append(r.refs, ref); return "/base" + ref.Dest }
+func (r *recordingResolver) Link(ref Ref) string {
+	r.refs = append(r.refs, ref)
+	return "/base" + ref.Dest
+}
 func (r *recordingResolver) Image(ref Ref) Image {
 	r.refs = append(r.refs, ref)
 	return Image{URL: "/img/" + ref.Dest, Width: 160, Height: 90}
