@@ -28,11 +28,17 @@ import (
 	"io"
 	"io/fs"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/nashra-press/nashra/site/diag"
+	"github.com/nashra-press/nashra/site/output"
 )
+
+// cacheVersion changes whenever the meaning of cached data changes, so a
+// cache written by another version of nashra is never used.
+const cacheVersion = "nashra-cache-1"
 
 // Output receives the files of a build.
 type Output interface {
@@ -51,6 +57,17 @@ type Options struct {
 	Theme fs.FS
 	// Log receives the timing of each step; nil for none.
 	Log io.Writer
+	// Cache carries work from one build to the next (watch mode, or a
+	// cache saved on disk); nil builds from scratch.
+	Cache *Cache
+}
+
+// Reuser is an Output that can keep a file of the previous build instead
+// of receiving its bytes again (output.Dir hard-links it).
+type Reuser interface {
+	// Unchanged keeps the previous build's file at rel if its content
+	// hash (output.Hash) is hash, and reports whether it did.
+	Unchanged(rel, hash string) bool
 }
 
 // Result describes a finished build.
@@ -61,6 +78,9 @@ type Result struct {
 	// Posts and Tags count what was published; Unpublished counts drafts
 	// and future posts left out.
 	Posts, Tags, Unpublished int
+	// Rendered counts the pages rendered; the others were unchanged and
+	// kept from the previous build.
+	Rendered int
 	// Warnings are problems that did not stop the build.
 	Warnings diag.List
 	// Content is the loaded site.
@@ -87,7 +107,14 @@ func Generate(ctx context.Context, src fs.FS, out Output, opts Options) (*Result
 	diags = append(diags, themeDiags...)
 	timer.step("layouts")
 
-	content, loadDiags := Load(src, cfg, opts.LoadOptions)
+	cache := opts.Cache
+	if cache == nil {
+		cache = NewCache()
+	}
+	rawConfig, _ := fs.ReadFile(src, ConfigFile)
+	cache.reset(contentHash([]byte(fmt.Sprintf("%s\x00%s\x00%s", rawConfig, opts.BaseURL, cacheVersion))))
+
+	content, loadDiags := Load(src, cfg, opts.LoadOptions, cache)
 	diags = append(diags, loadDiags...)
 	res := &Result{Warnings: diags.Warnings(), Content: content}
 	if err := diags.Err(); err != nil {
@@ -99,11 +126,12 @@ func Generate(ctx context.Context, src fs.FS, out Output, opts Options) (*Result
 	pages := Plan(content)
 	timer.step(fmt.Sprintf("plan (%d pages)", len(pages)))
 
-	if err := writePages(ctx, theme, pages, out); err != nil {
+	rendered, err := writePages(ctx, theme, pages, out, cache, siteSignature(content, theme))
+	if err != nil {
 		return res, err
 	}
-	res.Pages = len(pages)
-	timer.step("render pages")
+	res.Pages, res.Rendered = len(pages), rendered
+	timer.step(fmt.Sprintf("render pages (%d rendered)", rendered))
 
 	n, err := writeFiles(ctx, src, theme, content, out)
 	if err != nil {
@@ -221,32 +249,103 @@ func trimSlash(s string) string {
 }
 
 // writePages renders pages on every processor and hands each to out as
-// soon as it is rendered.
-func writePages(ctx context.Context, theme *Theme, pages []Page, out Output) error {
+// soon as it is rendered. A page whose fingerprint (what it shows) is the
+// same as in the previous build is not rendered when out can keep the old
+// file. It returns the number of pages rendered.
+func writePages(ctx context.Context, theme *Theme, pages []Page, out Output, cache *Cache, siteSig string) (int, error) {
 	var mu sync.Mutex
 	var diags diag.List
+	reuser, _ := out.(Reuser)
+	states := make([]pageState, len(pages))
+	rendered := make([]bool, len(pages))
 	pool := sync.Pool{New: func() any { return new(bytes.Buffer) }}
 	parallel(len(pages), func(i int) {
 		if ctx.Err() != nil {
 			return
 		}
+		pg := pages[i]
+		fp := pageFingerprint(pg, siteSig)
+		cache.mu.Lock()
+		old, known := cache.pages[pg.Path]
+		cache.mu.Unlock()
+		if known && old.Fingerprint == fp && reuser != nil && reuser.Unchanged(pg.Path, old.Hash) {
+			states[i] = old
+			return
+		}
 		buf := pool.Get().(*bytes.Buffer)
 		buf.Reset()
 		defer pool.Put(buf)
-		err := theme.Execute(buf, pages[i].Data)
+		err := theme.Execute(buf, pg.Data)
 		if err == nil {
-			err = out.WriteFile(pages[i].Path, buf.Bytes())
+			err = out.WriteFile(pg.Path, buf.Bytes())
 		}
 		if err != nil {
 			mu.Lock()
 			diags = append(diags, diag.AsList(err)...)
 			mu.Unlock()
+			return
 		}
+		states[i] = pageState{Fingerprint: fp, Hash: output.Hash(buf.Bytes())}
+		rendered[i] = true
 	})
 	if err := ctx.Err(); err != nil {
-		return err
+		return 0, err
 	}
-	return diags.Err()
+	if err := diags.Err(); err != nil {
+		return 0, err
+	}
+	n := 0
+	cache.mu.Lock()
+	cache.pages = make(map[string]pageState, len(pages))
+	for i, pg := range pages {
+		cache.pages[pg.Path] = states[i]
+		if rendered[i] {
+			n++
+		}
+	}
+	cache.mu.Unlock()
+	return n, nil
+}
+
+// siteSignature identifies what every page may show besides its own
+// content: the theme, the settings, the tags and their counts.
+func siteSignature(c *Content, theme *Theme) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s\x00%d\x00%s\x00", theme.Fingerprint, len(c.Posts), c.Config.BaseURL)
+	for _, t := range c.Tags {
+		fmt.Fprintf(&b, "%s\x00%s\x00%d\x00", t.Slug, t.Label, len(t.Posts))
+	}
+	return contentHash([]byte(b.String()))
+}
+
+// pageFingerprint identifies what a page shows: if it is unchanged, so is
+// the rendered page.
+func pageFingerprint(pg Page, siteSig string) string {
+	var b strings.Builder
+	d := pg.Data
+	fmt.Fprintf(&b, "%s\x00%s\x00%s\x00%s\x00%s\x00", siteSig, pg.Path, d.Kind, d.Title, d.Description)
+	post := func(p *Post) {
+		if p == nil {
+			b.WriteString("-\x00")
+			return
+		}
+		fmt.Fprintf(&b, "%s %s %s\x00", p.Slug, p.Hash, p.BodyHash)
+	}
+	if p := d.Post; p != nil {
+		post(p)
+		post(p.Newer)
+		post(p.Older)
+	}
+	for _, p := range d.Posts {
+		post(p)
+	}
+	if d.Pager != nil {
+		fmt.Fprintf(&b, "pager %d/%d\x00", d.Pager.Number, d.Pager.Total)
+	}
+	if d.Tag != nil {
+		fmt.Fprintf(&b, "tag %s %s\x00", d.Tag.Slug, d.Tag.Description)
+	}
+	return contentHash([]byte(b.String()))
 }
 
 // writeFiles copies static files, post assets and theme assets.

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/nashra-press/nashra/site/diag"
@@ -44,13 +45,21 @@ type Content struct {
 	Static []Asset
 	// Unpublished counts drafts and future posts left out.
 	Unpublished int
+	// Converted counts the post bodies converted from markdown in this
+	// load; the others came from the cache.
+	Converted int
 }
 
 // Load reads and renders the posts of the site in src. Problems are
 // returned as diagnostics (warnings included); the Content is usable only
-// when they hold no error.
-func Load(src fs.FS, cfg Config, opts LoadOptions) (*Content, diag.List) {
+// when they hold no error. With a cache from an earlier build, posts whose
+// bytes did not change are not parsed again, and bodies whose links still
+// resolve the same way are not rendered again; cache may be nil.
+func Load(src fs.FS, cfg Config, opts LoadOptions, cache *Cache) (*Content, diag.List) {
 	var diags diag.List
+	if cache == nil {
+		cache = NewCache()
+	}
 	if opts.Now.IsZero() {
 		opts.Now = time.Now()
 	}
@@ -61,7 +70,10 @@ func Load(src fs.FS, cfg Config, opts LoadOptions) (*Content, diag.List) {
 	}
 
 	// Parse front matter of every post, in parallel.
+	cache.forgetMissing(files)
 	parsed := make([]*Post, len(files))
+	entries := make(map[*Post]*cachedPost, len(files))
+	var entriesMu sync.Mutex
 	perFile := make([]diag.List, len(files))
 	parallel(len(files), func(i int) {
 		data, err := fs.ReadFile(src, files[i])
@@ -69,7 +81,28 @@ func Load(src fs.FS, cfg Config, opts LoadOptions) (*Content, diag.List) {
 			perFile[i].Errorf(files[i], 0, 0, "", "cannot read the file: %v", err)
 			return
 		}
-		parsed[i], perFile[i] = parsePost(files[i], data, &cfg)
+		hash := contentHash(data)
+		e := cache.get(files[i], hash)
+		if e == nil {
+			p, d := parsePost(files[i], data, &cfg)
+			e = &cachedPost{hash: hash, diags: d}
+			if p != nil {
+				tmpl := *p
+				tmpl.body, tmpl.source = nil, nil
+				e.post = &tmpl
+			}
+			cache.put(files[i], e)
+			parsed[i] = p
+		} else if e.post != nil {
+			p := *e.post
+			parsed[i] = &p
+		}
+		perFile[i] = e.diags
+		if parsed[i] != nil {
+			entriesMu.Lock()
+			entries[parsed[i]] = e
+			entriesMu.Unlock()
+		}
 	})
 	for _, d := range perFile {
 		diags = append(diags, d...)
@@ -143,34 +176,61 @@ func Load(src fs.FS, cfg Config, opts LoadOptions) (*Content, diag.List) {
 
 	// Render bodies, in parallel, now that every URL is known.
 	conv := markdown.New(markdown.Options{UnsafeHTML: cfg.UnsafeHTML})
-	images := &imageSizes{src: src, sizes: map[string]imageSize{}}
+	images := &imageSizes{src: src, known: cache.images, checked: map[string]imageSize{}}
 	perPost := make([]diag.List, len(published))
+	var converted atomic.Int64
 	parallel(len(published), func(i int) {
 		p := published[i]
+		e := entries[p]
 		r := &resolver{post: p, cfg: &cfg, src: src, posts: publishedSlugs, byFile: byFile,
 			unpublished: unpublished, urls: urls, images: images, lineOffset: p.bodyLine - 1}
+		if e.rendered && r.stillValid(e.lookups) {
+			p.applyBody(e.body)
+			return
+		}
+		if p.body == nil {
+			// Parsed in an earlier build: read the markdown again.
+			data, err := fs.ReadFile(src, p.File)
+			if err != nil {
+				perPost[i].Errorf(p.File, 0, 0, "", "cannot read the file: %v", err)
+				return
+			}
+			fresh, _ := parsePost(p.File, data, &cfg)
+			if fresh == nil {
+				perPost[i].Errorf(p.File, 0, 0, "", "the file changed during the build")
+				return
+			}
+			p.body, p.source, p.bodyLine = fresh.body, fresh.source, fresh.bodyLine
+			r.lineOffset = p.bodyLine - 1
+		}
+		converted.Add(1)
 		res, err := conv.Convert(p.body, r)
 		if err != nil {
 			perPost[i].Errorf(p.File, 0, 0, "", "cannot convert the markdown: %v", err)
 			return
 		}
-		p.Body = htmlString(res.HTML)
-		p.Headings = res.Headings
-		p.Text = res.Text
-		if p.Summary == "" {
-			p.Summary = res.Summary
-		}
+		body := renderedBody{HTML: string(res.HTML), Summary: res.Summary, Headings: res.Headings, Text: res.Text}
+		cover := ""
 		if p.coverRef.Dest != "" {
 			r.lineOffset = 0
 			img := r.Image(p.coverRef)
-			p.Cover = &Image{URL: img.URL, Alt: p.coverAlt, Width: img.Width, Height: img.Height, File: r.lastFile}
+			body.Cover = &Image{URL: img.URL, Alt: p.coverAlt, Width: img.Width, Height: img.Height, File: r.lastFile}
+			cover = fmt.Sprintf(" %s %dx%d", img.URL, img.Width, img.Height)
 		}
+		body.Hash = contentHash(append(res.HTML, cover...))
+		p.applyBody(body)
 		p.body, p.source = nil, nil
 		perPost[i] = r.diags
+		if len(r.diags) == 0 {
+			e.rendered, e.body, e.lookups = true, body, r.lookups
+		} else {
+			e.rendered = false
+		}
 	})
 	for _, d := range perPost {
 		diags = append(diags, d...)
 	}
+	c.Converted = int(converted.Load())
 
 	// Tags, resolved in file order so the first spelling seen wins.
 	sort.Slice(published, func(i, j int) bool { return published[i].File < published[j].File })

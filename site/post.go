@@ -57,6 +57,9 @@ type Post struct {
 
 	// Hash identifies the post's source bytes.
 	Hash string
+	// BodyHash identifies the rendered body (it may change while Hash does
+	// not, when an image it shows changes size).
+	BodyHash string
 
 	tagNames []tagRef
 	body     []byte
@@ -368,4 +371,17 @@ func sortPosts(posts []*Post) {
 		}
 		return strings.Compare(a.Slug, b.Slug)
 	})
+}
+
+// applyBody fills the fields that rendering the markdown yields. The
+// summary from front matter wins over the one taken from the body.
+func (p *Post) applyBody(b renderedBody) {
+	p.Body = htmlString([]byte(b.HTML))
+	p.Headings = b.Headings
+	p.Text = b.Text
+	if p.Summary == "" {
+		p.Summary = b.Summary
+	}
+	p.Cover = b.Cover
+	p.BodyHash = b.Hash
 }

@@ -33,6 +33,9 @@ type resolver struct {
 	images      *imageSizes
 	lineOffset  int
 	diags       diag.List
+	// lookups records every question asked about the rest of the site
+	// and its answer, so a cached body can be checked for staleness.
+	lookups []lookup
 	// lastFile is the source file of the last image resolved.
 	lastFile string
 }
@@ -44,6 +47,56 @@ func (r *resolver) errorf(ref markdown.Ref, hint, format string, args ...any) {
 	}
 	r.diags.Add(diag.Diagnostic{File: r.post.File, Line: line, Col: ref.Col, Severity: diag.Error,
 		Msg: fmt.Sprintf(format, args...), Hint: hint, Source: sourceLine(r.post.source, line)})
+}
+
+// lookup is one question a post's rendering asked about the rest of the
+// site ("is slug x published?", "what is the URL of file y?") with the
+// answer it got. A rendered body stays valid while every answer does.
+type lookup struct {
+	Kind, Key, Answer string
+}
+
+// ask answers a question about the site and records it.
+func (r *resolver) ask(kind, key string) string {
+	a := r.answer(kind, key)
+	r.lookups = append(r.lookups, lookup{kind, key, a})
+	return a
+}
+
+// answer computes the current answer to a question.
+func (r *resolver) answer(kind, key string) string {
+	switch kind {
+	case "slug":
+		if r.posts[key] != nil {
+			return "published"
+		}
+		if why, ok := r.unpublished[key]; ok {
+			return why
+		}
+		return ""
+	case "file":
+		other := r.byFile[key]
+		if other == nil {
+			return ""
+		}
+		return other.Slug + " " + r.answer("slug", other.Slug)
+	case "url":
+		return r.urls[key]
+	case "image":
+		s := r.images.get(key)
+		return fmt.Sprintf("%dx%d", s.w, s.h)
+	}
+	return ""
+}
+
+// stillValid reports whether every recorded answer is unchanged.
+func (r *resolver) stillValid(lookups []lookup) bool {
+	for _, l := range lookups {
+		if r.answer(l.Kind, l.Key) != l.Answer {
+			return false
+		}
+	}
+	return true
 }
 
 // isExternal reports whether dest leaves the site (has a scheme or host).
@@ -80,7 +133,7 @@ func (r *resolver) Link(ref markdown.Ref) string {
 	if strings.HasPrefix(p, "/") {
 		rel := strings.TrimPrefix(p, "/")
 		if slug, ok := postSlugOf(rel); ok {
-			if r.posts[slug] == nil {
+			if r.ask("slug", slug) != "published" {
 				r.linkProblem(ref, slug)
 			}
 			return base + "posts/" + slug + "/" + suffix
@@ -89,17 +142,17 @@ func (r *resolver) Link(ref markdown.Ref) string {
 	}
 	target := path.Join(path.Dir(r.post.File), p)
 	if strings.HasSuffix(target, ".md") {
-		other := r.byFile[target]
+		slug, state, _ := strings.Cut(r.ask("file", target), " ")
 		switch {
-		case other == nil:
+		case slug == "":
 			r.errorf(ref, "check the file name, or link to the post's address /posts/SLUG/", "link to %s, which is not a post", target)
 			return dest
-		case r.posts[other.Slug] != other:
-			r.linkProblem(ref, other.Slug)
+		case state != "published":
+			r.linkProblem(ref, slug)
 		}
-		return base + "posts/" + other.Slug + "/" + suffix
+		return base + "posts/" + slug + "/" + suffix
 	}
-	if out, ok := r.urls[target]; ok {
+	if out := r.ask("url", target); out != "" {
 		return base + out + suffix
 	}
 	r.errorf(ref, "check the path: it is relative to the post's file", "link to %s, which does not exist", target)
@@ -154,8 +207,8 @@ func (r *resolver) Image(ref markdown.Ref) markdown.Image {
 	} else {
 		file = path.Join(path.Dir(r.post.File), p)
 	}
-	out, ok := r.urls[file]
-	if !ok {
+	out := r.ask("url", file)
+	if out == "" {
 		hint := "put the image beside the post (in its bundle folder) and write its file name, or put it under static/ and write /images/NAME.jpg"
 		if strings.HasPrefix(p, "/") {
 			hint = fmt.Sprintf("paths starting with / are files under %s/; put the image at %s", StaticDir, file)
@@ -164,34 +217,61 @@ func (r *resolver) Image(ref markdown.Ref) markdown.Image {
 		return markdown.Image{URL: dest}
 	}
 	r.lastFile = file
-	size := r.images.get(file)
-	return markdown.Image{URL: r.cfg.BasePath() + out + suffix, Width: size.w, Height: size.h}
+	var w, h int
+	fmt.Sscanf(r.ask("image", file), "%dx%d", &w, &h)
+	return markdown.Image{URL: r.cfg.BasePath() + out + suffix, Width: w, Height: h}
 }
 
 type imageSize struct{ w, h int }
 
-// imageSizes reads image dimensions once per file.
+// imageSizes reads image dimensions, once per file and build; across
+// builds a size is reused while the file's size and modification time
+// are unchanged.
 type imageSizes struct {
-	src   fs.FS
-	mu    sync.Mutex
-	sizes map[string]imageSize
+	src fs.FS
+	mu  sync.Mutex
+	// known survives across builds (it lives in the Cache).
+	known map[string]knownImage
+	// checked holds the files looked at in this build.
+	checked map[string]imageSize
+}
+
+type knownImage struct {
+	ModTime int64
+	Size    int64
+	W, H    int
 }
 
 func (s *imageSizes) get(file string) imageSize {
 	s.mu.Lock()
-	size, ok := s.sizes[file]
+	size, ok := s.checked[file]
 	s.mu.Unlock()
 	if ok {
 		return size
 	}
-	if f, err := s.src.Open(file); err == nil {
-		if cfg, _, err := image.DecodeConfig(f); err == nil {
-			size = imageSize{cfg.Width, cfg.Height}
-		}
-		f.Close()
+	var stamp knownImage
+	if info, err := fs.Stat(s.src, file); err == nil {
+		stamp = knownImage{ModTime: info.ModTime().UnixNano(), Size: info.Size()}
 	}
 	s.mu.Lock()
-	s.sizes[file] = size
+	k, ok := s.known[file]
+	s.mu.Unlock()
+	if ok && k.ModTime == stamp.ModTime && k.Size == stamp.Size && stamp.Size > 0 {
+		size = imageSize{k.W, k.H}
+	} else {
+		if f, err := s.src.Open(file); err == nil {
+			if cfg, _, err := image.DecodeConfig(f); err == nil {
+				size = imageSize{cfg.Width, cfg.Height}
+			}
+			f.Close()
+		}
+		stamp.W, stamp.H = size.w, size.h
+		s.mu.Lock()
+		s.known[file] = stamp
+		s.mu.Unlock()
+	}
+	s.mu.Lock()
+	s.checked[file] = size
 	s.mu.Unlock()
 	return size
 }

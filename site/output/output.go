@@ -174,8 +174,12 @@ func (d *Dir) Path() string { return d.staging }
 func (d *Dir) Final() string { return d.final }
 
 // cleanRel validates a slash-separated path relative to the output root.
+// Leading slashes are all removed: a cleaned path that kept one would
+// name the same file as its relative spelling under another manifest key,
+// and would make prepare's walk up the folders (which stops at "" or ".")
+// loop forever on "/".
 func cleanRel(rel string) (string, error) {
-	c := path.Clean(strings.TrimPrefix(rel, "/"))
+	c := path.Clean(strings.TrimLeft(rel, "/"))
 	if c == "." || c == ".." || strings.HasPrefix(c, "../") || c == ManifestName || strings.Contains(c, "\x00") {
 		return "", fmt.Errorf("invalid output path %q", rel)
 	}

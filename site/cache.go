@@ -1,0 +1,101 @@
+package site
+
+import (
+	"sync"
+
+	"github.com/nashra-press/nashra/site/diag"
+	"github.com/nashra-press/nashra/site/markdown"
+)
+
+// Cache keeps the work of earlier builds that a later build can reuse:
+// parsed front matter and rendered bodies of posts, keyed by file and
+// checked against the file's content hash, and image sizes. A body is
+// reused only while every question its rendering asked about the rest of
+// the site (is that slug published, where does that image go) still gets
+// the same answer. A Cache is used by one build at a time.
+type Cache struct {
+	mu     sync.Mutex
+	posts  map[string]*cachedPost
+	images map[string]knownImage
+	// pages remembers, for each output page, the fingerprint of what it
+	// showed and the hash of the bytes it was rendered to.
+	pages map[string]pageState
+	// configSig is the signature of the settings the entries were made
+	// with; a change of settings empties the cache.
+	configSig string
+}
+
+// NewCache returns an empty cache.
+func NewCache() *Cache {
+	return &Cache{posts: map[string]*cachedPost{}, images: map[string]knownImage{}, pages: map[string]pageState{}}
+}
+
+// cachedPost is what is known about one post file.
+type cachedPost struct {
+	hash  string
+	post  *Post     // parsed metadata (a template: copied for each build)
+	diags diag.List // problems found while parsing
+
+	rendered bool
+	body     renderedBody
+	lookups  []lookup
+}
+
+// renderedBody is the part of a post that rendering its markdown yields.
+type renderedBody struct {
+	HTML     string
+	Summary  string
+	Headings []markdown.Heading
+	Text     string
+	Cover    *Image
+	// Hash identifies everything above.
+	Hash string
+}
+
+// reset drops everything when the settings change.
+func (c *Cache) reset(configSig string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.configSig != configSig {
+		c.posts = map[string]*cachedPost{}
+		c.pages = map[string]pageState{}
+		c.configSig = configSig
+	}
+}
+
+func (c *Cache) get(file, hash string) *cachedPost {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e := c.posts[file]
+	if e == nil || e.hash != hash {
+		return nil
+	}
+	return e
+}
+
+func (c *Cache) put(file string, e *cachedPost) {
+	c.mu.Lock()
+	c.posts[file] = e
+	c.mu.Unlock()
+}
+
+// forgetMissing drops entries of files that no longer exist.
+func (c *Cache) forgetMissing(files []string) {
+	keep := make(map[string]bool, len(files))
+	for _, f := range files {
+		keep[f] = true
+	}
+	c.mu.Lock()
+	for f := range c.posts {
+		if !keep[f] {
+			delete(c.posts, f)
+		}
+	}
+	c.mu.Unlock()
+}
+
+// pageState is what a page showed when it was last rendered.
+type pageState struct {
+	Fingerprint string
+	Hash        string
+}

@@ -1,0 +1,136 @@
+package site_test
+
+import (
+	"bytes"
+	"context"
+	"image"
+	"image/png"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"testing/fstest"
+
+	"github.com/nashra-press/nashra/site"
+	"github.com/nashra-press/nashra/site/output"
+)
+
+// keepingOutput is an in-memory Output that remembers the previous
+// build's files, like output.Dir, so unchanged pages can be kept.
+type keepingOutput struct {
+	mu       sync.Mutex
+	previous map[string][]byte
+	files    map[string][]byte
+	written  []string
+}
+
+func newKeepingOutput() *keepingOutput { return &keepingOutput{files: map[string][]byte{}} }
+
+func (o *keepingOutput) next() {
+	o.previous, o.files, o.written = o.files, map[string][]byte{}, nil
+}
+
+func (o *keepingOutput) WriteFile(rel string, data []byte) error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.files[rel] = append([]byte(nil), data...)
+	o.written = append(o.written, rel)
+	return nil
+}
+
+func (o *keepingOutput) Unchanged(rel, hash string) bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	old, ok := o.previous[rel]
+	if !ok || output.Hash(old) != hash {
+		return false
+	}
+	o.files[rel] = old
+	return true
+}
+
+func pngBytes(t *testing.T, w, h int) []byte {
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, image.NewGray(image.Rect(0, 0, w, h))); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func TestIncrementalBuilds(t *testing.T) {
+	src := postsFS(25, "CICA")
+	src["posts/bundle/index.md"] = &fstest.MapFile{Data: []byte("---\ntitle: \"حزمة\"\ndate: 2023-01-01\n---\n![صورة](pic.png)\n\n[رابط](/posts/p3/)\n")}
+	src["posts/bundle/pic.png"] = &fstest.MapFile{Data: pngBytes(t, 40, 20)}
+	cache := site.NewCache()
+	out := newKeepingOutput()
+	build := func() *site.Result {
+		t.Helper()
+		out.next()
+		res, err := site.Generate(context.Background(), src, out, site.Options{Theme: testTheme(t), Cache: cache, LoadOptions: site.LoadOptions{Now: testNow}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	first := build()
+	if first.Content.Converted != 26 || first.Rendered != first.Pages {
+		t.Fatalf("first build converted %d, rendered %d of %d pages", first.Content.Converted, first.Rendered, first.Pages)
+	}
+	full := map[string]string{}
+	for p, d := range out.files {
+		full[p] = string(d)
+	}
+
+	// Nothing changed: nothing converted, nothing rendered, same bytes.
+	again := build()
+	if again.Content.Converted != 0 || again.Rendered != 0 {
+		t.Errorf("no-change build converted %d bodies and rendered %d pages", again.Content.Converted, again.Rendered)
+	}
+	for p, d := range out.files {
+		if full[p] != string(d) {
+			t.Errorf("%s changed in a no-change build", p)
+		}
+	}
+
+	// One post's text changes: only it is converted; its page, its
+	// neighbours' pages (they show its title), the list pages showing it
+	// and its tag's pages are rendered again.
+	src["posts/p10.md"].Data = bytes.Replace(src["posts/p10.md"].Data, []byte("نص الخبر 10."), []byte("نص جديد."), 1)
+	edit := build()
+	if edit.Content.Converted != 1 {
+		t.Errorf("edit converted %d bodies, want 1", edit.Content.Converted)
+	}
+	// p10 is the 16th newest of 26: home page 2 and tag page 2 show it;
+	// its neighbours are p11 (newer) and p9 (older). The first home page
+	// and tag page do not show it and are kept.
+	var got []string
+	for _, p := range out.written {
+		if strings.HasSuffix(p, ".html") {
+			got = append(got, p)
+		}
+	}
+	sort.Strings(got)
+	if strings.Join(got, " ") != "page/2/index.html posts/p10/index.html posts/p11/index.html posts/p9/index.html tags/cica/page/2/index.html" {
+		t.Errorf("pages rendered after editing p10: %v", got)
+	}
+	if !strings.Contains(string(out.files["posts/p10/index.html"]), "نص جديد.") {
+		t.Error("edited text missing from the post page")
+	}
+
+	// The bundle's image changes size: the post is converted again (same
+	// markdown) and shows the new size.
+	src["posts/bundle/pic.png"] = &fstest.MapFile{Data: pngBytes(t, 80, 30)}
+	img := build()
+	if img.Content.Converted != 1 || !strings.Contains(string(out.files["posts/bundle/index.html"]), `width="80" height="30"`) {
+		t.Errorf("image change: converted %d, page:\n%s", img.Content.Converted, out.files["posts/bundle/index.html"])
+	}
+
+	// The post the bundle links to becomes a draft: the bundle's cached
+	// body is stale and the build reports the broken link.
+	src["posts/p3.md"].Data = bytes.Replace(src["posts/p3.md"].Data, []byte("tags:"), []byte("draft: true\ntags:"), 1)
+	out.next()
+	_, err := site.Generate(context.Background(), src, out, site.Options{Theme: testTheme(t), Cache: cache, LoadOptions: site.LoadOptions{Now: testNow}})
+	if err == nil || !strings.Contains(err.Error(), `posts/bundle/index.md:7:8:`) || !strings.Contains(err.Error(), "draft") {
+		t.Errorf("link to a post turned draft: err = %v", err)
+	}
+}
