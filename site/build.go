@@ -156,10 +156,7 @@ func Plan(c *Content) []Page {
 	siteData := &SiteData{
 		Title: cfg.Title, Description: cfg.Description, Author: cfg.Author,
 		Language: cfg.Language, BasePath: base, BaseURL: cfg.BaseURL,
-		Tags: c.Tags, PostCount: len(c.Posts), Generator: "nashra",
-	}
-	if cfg.Logo != "" {
-		siteData.Logo = &Image{URL: base + trimSlash(cfg.Logo), Alt: cfg.Title}
+		Tags: navTags(c), PostCount: len(c.Posts), Generator: "nashra", Logo: c.Logo,
 	}
 	page := func(kind, rel string, d *PageData) Page {
 		d.Kind, d.Site = kind, siteData
@@ -241,13 +238,6 @@ func paginate(posts []*Post, perPage int, prefix, base string) []listPage {
 	return out
 }
 
-func trimSlash(s string) string {
-	for len(s) > 0 && s[0] == '/' {
-		s = s[1:]
-	}
-	return s
-}
-
 // writePages renders pages on every processor and hands each to out as
 // soon as it is rendered. A page whose fingerprint (what it shows) is the
 // same as in the previous build is not rendered when out can keep the old
@@ -312,6 +302,9 @@ func writePages(ctx context.Context, theme *Theme, pages []Page, out Output, cac
 func siteSignature(c *Content, theme *Theme) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s\x00%d\x00%s\x00", theme.Fingerprint, len(c.Posts), c.Config.BaseURL)
+	if c.Logo != nil {
+		fmt.Fprintf(&b, "logo %s %dx%d\x00", c.Logo.URL, c.Logo.Width, c.Logo.Height)
+	}
 	for _, t := range c.Tags {
 		fmt.Fprintf(&b, "%s\x00%s\x00%d\x00", t.Slug, t.Label, len(t.Posts))
 	}

@@ -45,6 +45,9 @@ type Content struct {
 	Static []Asset
 	// Unpublished counts drafts and future posts left out.
 	Unpublished int
+	// Logo is the site's logo from config.yaml, with its size; nil when
+	// none is set.
+	Logo *Image
 	// Converted counts the post bodies converted from markdown in this
 	// load; the others came from the cache.
 	Converted int
@@ -231,6 +234,15 @@ func Load(src fs.FS, cfg Config, opts LoadOptions, cache *Cache) (*Content, diag
 		diags = append(diags, d...)
 	}
 	c.Converted = int(converted.Load())
+	if cfg.Logo != "" {
+		file := path.Join(StaticDir, cfg.Logo)
+		if out, ok := urls[file]; ok {
+			size := images.get(file)
+			c.Logo = &Image{URL: base + out, Alt: cfg.Title, Width: size.w, Height: size.h, File: file}
+		} else {
+			diags.Errorf(ConfigFile, 0, 0, fmt.Sprintf("put the logo at %s, or remove the logo: line", file), "logo %s not found", cfg.Logo)
+		}
+	}
 
 	// Tags, resolved in file order so the first spelling seen wins.
 	sort.Slice(published, func(i, j int) bool { return published[i].File < published[j].File })

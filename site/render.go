@@ -54,7 +54,8 @@ type SiteData struct {
 	BaseURL string
 	// Logo is the site's logo, or nil.
 	Logo *Image
-	// Tags are all tags with published posts.
+	// Tags are all tags with published posts, for navigation: configured
+	// tags in the order of config.yaml, then the others by post count.
 	Tags []*Tag
 	// PostCount is the number of published posts.
 	PostCount int
@@ -230,6 +231,13 @@ func templateFuncs(cfg *Config, assetHash map[string]string) template.FuncMap {
 		// add and sub do integer arithmetic for pagers.
 		"add": func(a, b int) int { return a + b },
 		"sub": func(a, b int) int { return a - b },
+		// mod is the remainder of a divided by b (for Arabic plural forms).
+		"mod": func(a, b int) int {
+			if b == 0 {
+				return 0
+			}
+			return a % b
+		},
 	}
 }
 
@@ -237,4 +245,28 @@ func templateFuncs(cfg *Config, assetHash map[string]string) template.FuncMap {
 // site root ("" for the home page, "posts/x/" …).
 func pagePath(rel string) string {
 	return path.Join(rel, "index.html")
+}
+
+// navTags orders tags for navigation: configured tags in the order of
+// config.yaml, then the others by number of posts (most first), then slug.
+func navTags(c *Content) []*Tag {
+	order := map[string]int{}
+	for i, name := range c.Config.tagOrder {
+		order[c.Config.Tags[name].Slug] = i + 1
+	}
+	out := append([]*Tag(nil), c.Tags...)
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		oa, ob := order[a.Slug], order[b.Slug]
+		switch {
+		case oa != 0 && ob != 0:
+			return oa < ob
+		case oa != 0 || ob != 0:
+			return oa != 0
+		case len(a.Posts) != len(b.Posts):
+			return len(a.Posts) > len(b.Posts)
+		}
+		return a.Slug < b.Slug
+	})
+	return out
 }

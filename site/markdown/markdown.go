@@ -99,7 +99,10 @@ func New(opts Options) *Converter {
 		ro = append(ro, html.WithUnsafe())
 	}
 	c.md = goldmark.New(
-		goldmark.WithExtensions(extension.GFM, extension.Footnote),
+		goldmark.WithExtensions(extension.GFM,
+			// "↩" points the wrong way in right-to-left text; an upward
+			// arrow reads the same in both directions.
+			extension.NewFootnote(extension.WithFootnoteBacklinkHTML("↑"))),
 		goldmark.WithParserOptions(
 			parser.WithAutoHeadingID(),
 			parser.WithASTTransformers(util.Prioritized(&transformer{key: c.key}, 1000)),
