@@ -106,6 +106,10 @@ func TestGolden(t *testing.T) {
 						continue
 					}
 					g = string(data)
+					// txtar files end every file with a newline.
+					if g != "" && !strings.HasSuffix(g, "\n") {
+						g += "\n"
+					}
 				}
 				if g != want {
 					if *update {
