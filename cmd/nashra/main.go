@@ -19,7 +19,11 @@ import (
 	_ "time/tzdata" // time zones work on machines without a zoneinfo database
 )
 
-func main() {
+func main() { os.Exit(realMain()) }
+
+// realMain runs the command line and returns the exit code; tests run it
+// as the "nashra" command of their scripts.
+func realMain() int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
@@ -28,8 +32,9 @@ func main() {
 		if !errors.As(err, &reported) {
 			fmt.Fprintln(os.Stderr, "nashra:", err)
 		}
-		os.Exit(exitCode(err))
+		return exitCode(err)
 	}
+	return 0
 }
 
 // reportedError is an error whose details were already printed.

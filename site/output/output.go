@@ -135,10 +135,13 @@ func checkPlace(final string, opts Options) error {
 	return nil
 }
 
-// within reports whether path is inside dir.
+// within reports whether path is inside dir. A name that merely starts
+// with two dots ("..drafts") is inside; only ".." itself or a path
+// starting with "../" leaves dir.
 func within(path, dir string) bool {
 	rel, err := filepath.Rel(dir, path)
-	return err == nil && rel != "." && !strings.HasPrefix(rel, "..") && !filepath.IsAbs(rel)
+	return err == nil && rel != "." && rel != ".." &&
+		!strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
 }
 
 func readManifest(final string) (manifest, error) {

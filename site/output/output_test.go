@@ -567,6 +567,27 @@ func TestRefusedPlaces(t *testing.T) {
 		})
 	}
 
+	// A site folder whose name starts with two dots is still inside the
+	// folder that holds it: with Force, that folder would be replaced and
+	// the site deleted.
+	dotted := filepath.Join(root, "..drafts-site")
+	if err := os.MkdirAll(filepath.Join(dotted, "posts"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if d, err := Open(root, Options{SourceRoot: dotted, Force: true}); err == nil {
+		d.Abort()
+		t.Errorf("Open(%s) with the site in %s was accepted", root, dotted)
+	}
+	if d, err := Open(root, Options{Protected: []string{filepath.Join(dotted, "posts")}, Force: true}); err == nil {
+		d.Abort()
+		t.Errorf("Open(%s) with posts in %s was accepted", root, dotted)
+	}
+	if d, err := Open(filepath.Join(dotted, "..", "..x"), Options{SourceRoot: dotted}); err != nil {
+		t.Errorf("a sibling named ..x was refused: %v", err)
+	} else {
+		d.Abort()
+	}
+
 	// The usual places are accepted.
 	for _, ok := range []string{filepath.Join(site, "public"), filepath.Join(root, "www", "news"), filepath.Join(site, "posts-public")} {
 		d, err := Open(ok, opts)
@@ -931,4 +952,27 @@ func TestManifestMatchesOutput(t *testing.T) {
 			t.Errorf("%s is in the output but not in the manifest", p)
 		}
 	}
+}
+
+// An output file edited in place after a build (same path, same inode,
+// other bytes) must not survive the next build: the manifest still
+// records the build's hash, so today the edited file is hard-linked into
+// every later build until its page changes.
+func TestRebuildRepairsEditedOutput(t *testing.T) {
+	t.Skip("known bug: WriteFile trusts the manifest's hash and links a file edited in place since the last build")
+	root := t.TempDir()
+	out := filepath.Join(root, "public")
+	build(t, out, Options{}, siteV1)
+	f, err := os.OpenFile(filepath.Join(out, "index.html"), os.O_WRONLY|os.O_TRUNC, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.WriteString("<h1>عُدّل باليد</h1>"); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	build(t, out, Options{}, siteV1)
+	sameTree(t, "output after a rebuild", withoutManifest(hashTree(t, out)), wantTree(t, siteV1))
 }
