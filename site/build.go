@@ -62,6 +62,12 @@ type Options struct {
 	Cache *Cache
 }
 
+// HashedWriter is an Output that takes the content hash (output.Hash)
+// along with the bytes, so they are hashed once.
+type HashedWriter interface {
+	WriteFileHash(rel string, data []byte, hash string) error
+}
+
 // Reuser is an Output that can keep a file of the previous build instead
 // of receiving its bytes again (output.Dir hard-links it).
 type Reuser interface {
@@ -118,7 +124,12 @@ func Generate(ctx context.Context, src fs.FS, out Output, opts Options) (*Result
 	diags = append(diags, loadDiags...)
 	res := &Result{Warnings: diags.Warnings(), Content: content}
 	if err := diags.Err(); err != nil {
-		return res, err
+		// Report the problems inside the bodies (broken links, missing
+		// images) too, so the author sees every mistake at once.
+		if content != nil {
+			diags = append(diags, content.ConvertAll()...)
+		}
+		return res, diags.Err()
 	}
 	res.Posts, res.Tags, res.Unpublished = len(content.Posts), len(content.Tags), content.Unpublished
 	timer.step(fmt.Sprintf("posts (%d)", len(content.Posts)))
@@ -126,7 +137,7 @@ func Generate(ctx context.Context, src fs.FS, out Output, opts Options) (*Result
 	pages := Plan(content)
 	timer.step(fmt.Sprintf("plan (%d pages)", len(pages)))
 
-	rendered, err := writePages(ctx, theme, pages, out, cache, siteSignature(content, theme))
+	rendered, err := writePages(ctx, theme, pages, out, content, cache, siteSignature(content, theme))
 	if err != nil {
 		return res, err
 	}
@@ -162,9 +173,6 @@ func Plan(c *Content) []Page {
 		d.Kind, d.Site = kind, siteData
 		d.URL = base + rel
 		d.Permalink = cfg.absURL(rel)
-		if d.Description == "" {
-			d.Description = cfg.Description
-		}
 		p := pagePath(rel)
 		if kind == "404" {
 			p, d.Permalink = "404.html", ""
@@ -206,78 +214,134 @@ type listPage struct {
 // others at prefix/page/N/. An empty list still has one (empty) page.
 func paginate(posts []*Post, perPage int, prefix, base string) []listPage {
 	total := max(1, (len(posts)+perPage-1)/perPage)
-	rel := func(n int) string {
+	url := func(n int) string {
 		if n == 1 {
-			return prefix
+			return base + prefix
 		}
-		return prefix + "page/" + strconv.Itoa(n) + "/"
-	}
-	links := make([]PagerLink, total)
-	for i := range links {
-		links[i] = PagerLink{Number: i + 1, URL: base + rel(i+1)}
+		return base + prefix + "page/" + strconv.Itoa(n) + "/"
 	}
 	out := make([]listPage, total)
 	for n := 1; n <= total; n++ {
 		lo, hi := (n-1)*perPage, min(n*perPage, len(posts))
-		pager := &Pager{Number: n, Total: total, First: links[0].URL, Last: links[total-1].URL}
-		if n > 1 {
-			pager.Prev = links[n-2].URL
-		}
-		if n < total {
-			pager.Next = links[n].URL
-		}
-		pager.Pages = make([]PagerLink, total)
-		copy(pager.Pages, links)
-		pager.Pages[n-1].Current = true
 		var chunk []*Post
 		if lo < hi {
 			chunk = posts[lo:hi]
 		}
-		out[n-1] = listPage{rel: rel(n), posts: chunk, pager: pager}
+		out[n-1] = listPage{rel: strings.TrimPrefix(url(n), base), posts: chunk, pager: NewPager(n, total, url)}
 	}
 	return out
 }
 
+// NewPager links page number of total pages, url giving each page's URL.
+// Pages holds the numbered links worth showing, not all of them: the
+// first, the last, two on each side of the current page (a gap of one page
+// shows that page), and a Gap entry where pages are left out. So a list of
+// a thousand pages costs a dozen links per page, not a thousand.
+func NewPager(number, total int, url func(n int) string) *Pager {
+	p := &Pager{Number: number, Total: total, First: url(1), Last: url(total)}
+	if number > 1 {
+		p.Prev = url(number - 1)
+	}
+	if number < total {
+		p.Next = url(number + 1)
+	}
+	shown := func(n int) bool {
+		near := n >= number-2 && n <= number+2
+		edge := n == 1 || n == total || n == 2 && number == 5 || n == total-1 && number == total-4
+		return near || edge
+	}
+	for n := 1; n <= total; n++ {
+		switch {
+		case shown(n):
+			p.Pages = append(p.Pages, PagerLink{Number: n, URL: url(n), Current: n == number})
+		case n == number-3 || n == number+3:
+			p.Pages = append(p.Pages, PagerLink{Number: n, Gap: true})
+		default:
+			// Jump over the run of hidden pages.
+			if n < number-3 {
+				n = number - 4
+			} else if n > number+3 {
+				n = total - 1
+			}
+		}
+	}
+	return p
+}
+
 // writePages renders pages on every processor and hands each to out as
-// soon as it is rendered. A page whose fingerprint (what it shows) is the
-// same as in the previous build is not rendered when out can keep the old
-// file. It returns the number of pages rendered.
-func writePages(ctx context.Context, theme *Theme, pages []Page, out Output, cache *Cache, siteSig string) (int, error) {
+// soon as it is rendered: first the post pages, converting each post's
+// markdown just before its page and dropping it after, then the lists,
+// which need only what the conversions learnt (summaries). A page whose
+// fingerprint (what it shows) is the same as in the previous build is not
+// rendered, and its post not converted, when out can keep the old file.
+// It returns the number of pages rendered.
+func writePages(ctx context.Context, theme *Theme, pages []Page, out Output, c *Content, cache *Cache, siteSig string) (int, error) {
 	var mu sync.Mutex
 	var diags diag.List
 	reuser, _ := out.(Reuser)
 	states := make([]pageState, len(pages))
 	rendered := make([]bool, len(pages))
 	pool := sync.Pool{New: func() any { return new(bytes.Buffer) }}
-	parallel(len(pages), func(i int) {
+	fail := func(l diag.List) {
+		mu.Lock()
+		diags = append(diags, l...)
+		mu.Unlock()
+	}
+	render := func(i int) {
 		if ctx.Err() != nil {
 			return
 		}
 		pg := pages[i]
-		fp := pageFingerprint(pg, siteSig)
+		post := pg.Data.Post
 		cache.mu.Lock()
 		old, known := cache.pages[pg.Path]
 		cache.mu.Unlock()
-		if known && old.Fingerprint == fp && reuser != nil && reuser.Unchanged(pg.Path, old.Hash) {
+		if known && reuser != nil && (post == nil || post.BodyHash != "") &&
+			old.Fingerprint == pageFingerprint(pg, siteSig) && reuser.Unchanged(pg.Path, old.Hash) {
 			states[i] = old
 			return
+		}
+		if post != nil {
+			if l := c.Convert(post); len(l) > 0 {
+				fail(l)
+				return
+			}
+			defer c.Release(post)
+			// The summary may come from the body, known only now.
+			pg.Data.Description = post.Summary
 		}
 		buf := pool.Get().(*bytes.Buffer)
 		buf.Reset()
 		defer pool.Put(buf)
 		err := theme.Execute(buf, pg.Data)
+		hash := ""
 		if err == nil {
-			err = out.WriteFile(pg.Path, buf.Bytes())
+			hash = output.Hash(buf.Bytes())
+			if hw, ok := out.(HashedWriter); ok {
+				err = hw.WriteFileHash(pg.Path, buf.Bytes(), hash)
+			} else {
+				err = out.WriteFile(pg.Path, buf.Bytes())
+			}
 		}
 		if err != nil {
-			mu.Lock()
-			diags = append(diags, diag.AsList(err)...)
-			mu.Unlock()
+			fail(diag.AsList(err))
 			return
 		}
-		states[i] = pageState{Fingerprint: fp, Hash: output.Hash(buf.Bytes())}
+		states[i] = pageState{Fingerprint: pageFingerprint(pg, siteSig), Hash: hash}
 		rendered[i] = true
-	})
+	}
+	var postPages, otherPages []int
+	for i, pg := range pages {
+		if pg.Data.Post != nil {
+			postPages = append(postPages, i)
+		} else {
+			otherPages = append(otherPages, i)
+		}
+	}
+	parallel(len(postPages), func(j int) { render(postPages[j]) })
+	if len(diags) == 0 {
+		parallel(len(otherPages), func(j int) { render(otherPages[j]) })
+	}
 	if err := ctx.Err(); err != nil {
 		return 0, err
 	}
@@ -322,10 +386,15 @@ func pageFingerprint(pg Page, siteSig string) string {
 			b.WriteString("-\x00")
 			return
 		}
-		fmt.Fprintf(&b, "%s %s %s\x00", p.Slug, p.Hash, p.BodyHash)
+		fmt.Fprintf(&b, "%s %s", p.Slug, p.Hash)
+		if p.Cover != nil {
+			fmt.Fprintf(&b, " %s %dx%d", p.Cover.URL, p.Cover.Width, p.Cover.Height)
+		}
+		b.WriteByte(0)
 	}
 	if p := d.Post; p != nil {
 		post(p)
+		b.WriteString(p.BodyHash)
 		post(p.Newer)
 		post(p.Older)
 	}

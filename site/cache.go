@@ -8,11 +8,14 @@ import (
 )
 
 // Cache keeps the work of earlier builds that a later build can reuse:
-// parsed front matter and rendered bodies of posts, keyed by file and
-// checked against the file's content hash, and image sizes. A body is
-// reused only while every question its rendering asked about the rest of
-// the site (is that slug published, where does that image go) still gets
-// the same answer. A Cache is used by one build at a time.
+// parsed front matter of posts, keyed by file and checked against the
+// file's content hash; what converting a body taught (its summary, its
+// hash, the questions it asked about the rest of the site with their
+// answers); image sizes; and the fingerprint of every page. Bodies
+// themselves are not kept: a post is converted again only when a page
+// that shows its body must be rendered again, which is when the post
+// changed or one of its questions (is that slug published, where does
+// that image go) gets another answer. A Cache is used by one build at a time.
 type Cache struct {
 	mu     sync.Mutex
 	posts  map[string]*cachedPost
@@ -36,20 +39,13 @@ type cachedPost struct {
 	post  *Post     // parsed metadata (a template: copied for each build)
 	diags diag.List // problems found while parsing
 
+	// rendered is true when the fields below come from a conversion of
+	// this version of the file that found no problem.
 	rendered bool
-	body     renderedBody
 	lookups  []lookup
-}
-
-// renderedBody is the part of a post that rendering its markdown yields.
-type renderedBody struct {
-	HTML     string
-	Summary  string
-	Headings []markdown.Heading
-	Text     string
-	Cover    *Image
-	// Hash identifies everything above.
-	Hash string
+	summary  string
+	bodyHash string
+	headings []markdown.Heading
 }
 
 // reset drops everything when the settings change.

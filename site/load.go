@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+
+	"bytes"
 	"time"
 
 	"github.com/nashra-press/nashra/site/diag"
@@ -48,9 +50,90 @@ type Content struct {
 	// Logo is the site's logo from config.yaml, with its size; nil when
 	// none is set.
 	Logo *Image
-	// Converted counts the post bodies converted from markdown in this
-	// load; the others came from the cache.
-	Converted int
+	// converted counts the post bodies converted from markdown.
+	converted atomic.Int64
+	// links answers the questions rendering a body asks about the site.
+	links *linkIndex
+	conv  *markdown.Converter
+	// entries are the cache entries of the posts.
+	entries map[*Post]*cachedPost
+}
+
+// Converted counts the post bodies converted from markdown so far; the
+// pages of the others were unchanged and kept from an earlier build.
+func (c *Content) Converted() int { return int(c.converted.Load()) }
+
+// Convert renders a post's markdown: it fills Body, Headings and Text,
+// the summary when front matter has none, and BodyHash. It reads the file
+// again: bodies are not kept in memory between parsing and rendering, so
+// a build holds a few bodies at a time, not the site's. Problems (broken
+// links, missing images) are returned. Convert may be called from several
+// goroutines for different posts.
+func (c *Content) Convert(p *Post) diag.List {
+	var diags diag.List
+	data, err := fs.ReadFile(c.links.src, p.File)
+	if err != nil {
+		diags.Errorf(p.File, 0, 0, "", "cannot read the file: %v", err)
+		return diags
+	}
+	// A cheap check that the file is the one parsed: hashing every body
+	// twice would cost more than the conversion's own allocations.
+	if len(data) != p.size {
+		diags.Errorf(p.File, 0, 0, "the build will run again", "the file changed during the build")
+		return diags
+	}
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	_, body, _, bodyLine, err := splitFrontMatter(data)
+	if err != nil {
+		diags.Errorf(p.File, 0, 0, "", "%v", err)
+		return diags
+	}
+	r := c.links.resolver(p)
+	r.source, r.lineOffset = data, bodyLine-1
+	c.converted.Add(1)
+	res, err := c.conv.Convert(body, r)
+	if err != nil {
+		diags.Errorf(p.File, 0, 0, "", "cannot convert the markdown: %v", err)
+		return diags
+	}
+	p.Body = htmlString(res.HTML)
+	p.Headings = res.Headings
+	p.Text = res.Text
+	if !p.summaryGiven {
+		p.Summary = res.Summary
+	}
+	p.BodyHash = contentHash(res.HTML)
+	if e := c.entries[p]; e != nil {
+		if len(r.diags) == 0 {
+			e.rendered, e.lookups = true, r.lookups
+			e.summary, e.bodyHash, e.headings = res.Summary, p.BodyHash, res.Headings
+		} else {
+			e.rendered = false
+		}
+	}
+	return r.diags
+}
+
+// ConvertAll converts every published post, only to collect the
+// problems in their bodies, and releases the bodies.
+func (c *Content) ConvertAll() diag.List {
+	per := make([]diag.List, len(c.Posts))
+	parallel(len(c.Posts), func(i int) {
+		per[i] = c.Convert(c.Posts[i])
+		c.Release(c.Posts[i])
+	})
+	var all diag.List
+	for _, l := range per {
+		all = append(all, l...)
+	}
+	return all
+}
+
+// Release drops a converted body from memory once its page is written.
+func (c *Content) Release(p *Post) {
+	if !p.keepBody {
+		p.Body, p.Text = "", ""
+	}
 }
 
 // Load reads and renders the posts of the site in src. Problems are
@@ -91,7 +174,6 @@ func Load(src fs.FS, cfg Config, opts LoadOptions, cache *Cache) (*Content, diag
 			e = &cachedPost{hash: hash, diags: d}
 			if p != nil {
 				tmpl := *p
-				tmpl.body, tmpl.source = nil, nil
 				e.post = &tmpl
 			}
 			cache.put(files[i], e)
@@ -177,63 +259,28 @@ func Load(src fs.FS, cfg Config, opts LoadOptions, cache *Cache) (*Content, diag
 		}
 	}
 
-	// Render bodies, in parallel, now that every URL is known.
-	conv := markdown.New(markdown.Options{UnsafeHTML: cfg.UnsafeHTML})
+	// Covers and what earlier builds learnt from the bodies, in parallel.
 	images := &imageSizes{src: src, known: cache.images, checked: map[string]imageSize{}}
+	c.links = &linkIndex{cfg: &c.Config, src: src, posts: publishedSlugs, byFile: byFile,
+		unpublished: unpublished, urls: urls, images: images}
+	c.conv = markdown.New(markdown.Options{UnsafeHTML: cfg.UnsafeHTML})
+	c.entries = entries
 	perPost := make([]diag.List, len(published))
-	var converted atomic.Int64
 	parallel(len(published), func(i int) {
 		p := published[i]
-		e := entries[p]
-		r := &resolver{post: p, cfg: &cfg, src: src, posts: publishedSlugs, byFile: byFile,
-			unpublished: unpublished, urls: urls, images: images, lineOffset: p.bodyLine - 1}
-		if e.rendered && r.stillValid(e.lookups) {
-			p.applyBody(e.body)
-			return
-		}
-		if p.body == nil {
-			// Parsed in an earlier build: read the markdown again.
-			data, err := fs.ReadFile(src, p.File)
-			if err != nil {
-				perPost[i].Errorf(p.File, 0, 0, "", "cannot read the file: %v", err)
-				return
-			}
-			fresh, _ := parsePost(p.File, data, &cfg)
-			if fresh == nil {
-				perPost[i].Errorf(p.File, 0, 0, "", "the file changed during the build")
-				return
-			}
-			p.body, p.source, p.bodyLine = fresh.body, fresh.source, fresh.bodyLine
-			r.lineOffset = p.bodyLine - 1
-		}
-		converted.Add(1)
-		res, err := conv.Convert(p.body, r)
-		if err != nil {
-			perPost[i].Errorf(p.File, 0, 0, "", "cannot convert the markdown: %v", err)
-			return
-		}
-		body := renderedBody{HTML: string(res.HTML), Summary: res.Summary, Headings: res.Headings, Text: res.Text}
-		cover := ""
+		r := c.links.resolver(p)
 		if p.coverRef.Dest != "" {
-			r.lineOffset = 0
 			img := r.Image(p.coverRef)
-			body.Cover = &Image{URL: img.URL, Alt: p.coverAlt, Width: img.Width, Height: img.Height, File: r.lastFile}
-			cover = fmt.Sprintf(" %s %dx%d", img.URL, img.Width, img.Height)
+			p.Cover = &Image{URL: img.URL, Alt: p.coverAlt, Width: img.Width, Height: img.Height, File: r.lastFile}
 		}
-		body.Hash = contentHash(append(res.HTML, cover...))
-		p.applyBody(body)
-		p.body, p.source = nil, nil
 		perPost[i] = r.diags
-		if len(r.diags) == 0 {
-			e.rendered, e.body, e.lookups = true, body, r.lookups
-		} else {
-			e.rendered = false
+		if e := entries[p]; e.rendered && r.stillValid(e.lookups) {
+			p.applyKnown(e)
 		}
 	})
 	for _, d := range perPost {
 		diags = append(diags, d...)
 	}
-	c.Converted = int(converted.Load())
 	if cfg.Logo != "" {
 		file := path.Join(StaticDir, cfg.Logo)
 		if out, ok := urls[file]; ok {

@@ -136,3 +136,38 @@ func TestDeterministicOutput(t *testing.T) {
 		}
 	}
 }
+
+// TestNewPagerWindow compares the links NewPager keeps with the rule it
+// documents, for every page of lists up to 40 pages long.
+func TestNewPagerWindow(t *testing.T) {
+	for total := 1; total <= 40; total++ {
+		for cur := 1; cur <= total; cur++ {
+			p := site.NewPager(cur, total, func(n int) string { return fmt.Sprint(n) })
+			var want []string
+			for n := 1; n <= total; n++ {
+				near := n >= cur-2 && n <= cur+2
+				edge := n == 1 || n == total || n == 2 && cur == 5 || n == total-1 && cur == total-4
+				switch {
+				case near || edge:
+					want = append(want, fmt.Sprint(n))
+				case n == cur-3 || n == cur+3:
+					want = append(want, "…")
+				}
+			}
+			var got []string
+			for _, l := range p.Pages {
+				if l.Gap {
+					got = append(got, "…")
+				} else {
+					got = append(got, l.URL)
+					if l.Current != (l.Number == cur) {
+						t.Errorf("%d of %d: link %d Current=%v", cur, total, l.Number, l.Current)
+					}
+				}
+			}
+			if strings.Join(got, " ") != strings.Join(want, " ") {
+				t.Errorf("%d of %d: links %v, want %v", cur, total, got, want)
+			}
+		}
+	}
+}

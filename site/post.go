@@ -62,9 +62,13 @@ type Post struct {
 	BodyHash string
 
 	tagNames []tagRef
-	body     []byte
-	bodyLine int
-	source   []byte
+	// size is the file's length when parsed.
+	size int
+	// summaryGiven is true when front matter has a summary.
+	summaryGiven bool
+	// keepBody keeps Body in memory after the post's page is written
+	// (for feeds that show full posts).
+	keepBody bool
 	// coverRef is the cover image as written, with its position.
 	coverRef  markdown.Ref
 	coverAlt  string
@@ -112,12 +116,11 @@ var dateLayouts = []string{
 // post's slug is known.
 func parsePost(file string, data []byte, cfg *Config) (*Post, diag.List) {
 	var diags diag.List
-	p := &Post{File: file, Hash: contentHash(data)}
+	p := &Post{File: file, Hash: contentHash(data), size: len(data)}
 	if path.Base(file) == "index.md" {
 		p.Bundle = path.Dir(file)
 	}
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	p.source = data
 	switch {
 	case len(bytes.TrimSpace(data)) == 0:
 		diags.Errorf(file, 0, 0, "write the front matter (title: and date: between two --- lines) and the text of the post, or delete the file", "the file is empty")
@@ -131,7 +134,7 @@ func parsePost(file string, data []byte, cfg *Config) (*Post, diag.List) {
 		return nil, diags
 	}
 
-	raw, body, offset, bodyLine, err := splitFrontMatter(data)
+	raw, _, offset, _, err := splitFrontMatter(data)
 	if err != nil {
 		addFMError(&diags, file, data, err)
 		return nil, diags
@@ -141,7 +144,6 @@ func parsePost(file string, data []byte, cfg *Config) (*Post, diag.List) {
 		addFMError(&diags, file, data, err)
 		return nil, diags
 	}
-	p.body, p.bodyLine = body, bodyLine
 
 	var titleSeen, dateSeen bool
 	var titlePos position
@@ -197,6 +199,7 @@ func parsePost(file string, data []byte, cfg *Config) (*Post, diag.List) {
 			}
 		case "summary":
 			p.Summary = strings.TrimSpace(scalarString(f.value))
+			p.summaryGiven = p.Summary != ""
 		case "image":
 			pos := position{f.line, f.col}
 			if len(f.items) > 0 {
@@ -373,15 +376,12 @@ func sortPosts(posts []*Post) {
 	})
 }
 
-// applyBody fills the fields that rendering the markdown yields. The
-// summary from front matter wins over the one taken from the body.
-func (p *Post) applyBody(b renderedBody) {
-	p.Body = htmlString([]byte(b.HTML))
-	p.Headings = b.Headings
-	p.Text = b.Text
-	if p.Summary == "" {
-		p.Summary = b.Summary
+// applyKnown fills what an earlier build learnt from the post's body,
+// so pages that only list the post need not convert it again.
+func (p *Post) applyKnown(e *cachedPost) {
+	if !p.summaryGiven {
+		p.Summary = e.summary
 	}
-	p.Cover = b.Cover
-	p.BodyHash = b.Hash
+	p.Headings = e.headings
+	p.BodyHash = e.bodyHash
 }

@@ -23,7 +23,8 @@ type PageData struct {
 	Site *SiteData
 	// Title is the page's own title; empty on the first home page.
 	Title string
-	// Description is the page's summary for meta tags.
+	// Description is the page's summary for meta tags; empty when the page
+	// has none of its own (layouts then use Site.Description).
 	Description string
 	// URL is the page's path from the host root, with the base path.
 	URL string
@@ -70,15 +71,17 @@ type Pager struct {
 	// First, Prev, Next and Last are URLs; Prev and Next are "" when there
 	// is no such page.
 	First, Prev, Next, Last string
-	// Pages lists every page, for numbered links.
+	// Pages lists the numbered links to show (see NewPager).
 	Pages []PagerLink
 }
 
-// PagerLink is one numbered page link.
+// PagerLink is one numbered page link, or a gap ("…") in their run.
 type PagerLink struct {
 	Number  int
 	URL     string
 	Current bool
+	// Gap marks left-out pages; Number and URL are then not links.
+	Gap bool
 }
 
 // pageKinds are the page templates a theme provides, each executed as

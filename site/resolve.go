@@ -23,15 +23,11 @@ import (
 // against the post's file, site paths under the base path, links to other
 // posts checked against the published ones.
 type resolver struct {
-	post        *Post
-	cfg         *Config
-	src         fs.FS
-	posts       map[string]*Post  // published, by slug
-	byFile      map[string]*Post  // every parsed post, by file
-	unpublished map[string]string // slug -> why it is not published
-	urls        map[string]string // source file -> output path
-	images      *imageSizes
-	lineOffset  int
+	*linkIndex
+	post *Post
+	// source is the post's file, for quoting the offending line.
+	source     []byte
+	lineOffset int
 	diags       diag.List
 	// lookups records every question asked about the rest of the site
 	// and its answer, so a cached body can be checked for staleness.
@@ -46,7 +42,24 @@ func (r *resolver) errorf(ref markdown.Ref, hint, format string, args ...any) {
 		line += r.lineOffset
 	}
 	r.diags.Add(diag.Diagnostic{File: r.post.File, Line: line, Col: ref.Col, Severity: diag.Error,
-		Msg: fmt.Sprintf(format, args...), Hint: hint, Source: sourceLine(r.post.source, line)})
+		Msg: fmt.Sprintf(format, args...), Hint: hint, Source: sourceLine(r.source, line)})
+}
+
+// linkIndex is what the posts' links and images resolve against: the
+// published posts, every post file, the files with their output paths.
+type linkIndex struct {
+	cfg         *Config
+	src         fs.FS
+	posts       map[string]*Post  // published, by slug
+	byFile      map[string]*Post  // every parsed post, by file
+	unpublished map[string]string // slug -> why it is not published
+	urls        map[string]string // source file -> output path
+	images      *imageSizes
+}
+
+// resolver returns a resolver for one post's links.
+func (ix *linkIndex) resolver(p *Post) *resolver {
+	return &resolver{linkIndex: ix, post: p}
 }
 
 // lookup is one question a post's rendering asked about the rest of the

@@ -19,6 +19,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/yuin/goldmark"
@@ -176,13 +177,16 @@ func (t *transformer) Transform(doc *ast.Document, reader text.Reader, pc parser
 		}
 	}
 
-	var texts []string
+	var all textWriter
 	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
-		if s := plainText(n, src); s != "" {
-			texts = append(texts, s)
+		before := len(all.b)
+		all.walk(n, src)
+		if len(all.b) > before {
+			all.pending = false
+			all.b = append(all.b, '\n')
 		}
 	}
-	res.Text = strings.Join(texts, "\n")
+	res.Text = strings.TrimSuffix(all.String(), "\n")
 
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
@@ -274,43 +278,85 @@ func lineStarts(src []byte) []int {
 
 // plainText returns the visible text of n and its children: text, code
 // spans, link text, autolinks; images, raw HTML and footnote references
-// are left out, soft line breaks become spaces.
+// are left out, soft line breaks become spaces, and runs of white space
+// one space.
 func plainText(n ast.Node, src []byte) string {
-	var b strings.Builder
-	var walk func(n ast.Node)
-	walk = func(n ast.Node) {
-		switch n := n.(type) {
-		case *ast.Text:
-			b.Write(n.Segment.Value(src))
-			if n.SoftLineBreak() || n.HardLineBreak() {
-				b.WriteByte(' ')
+	var t textWriter
+	t.walk(n, src)
+	return t.String()
+}
+
+// textWriter collects text, collapsing white space as it goes (one pass,
+// no intermediate slices: this runs over every post's whole body).
+type textWriter struct {
+	b       []byte
+	pending bool // a space is due before the next non-space
+}
+
+func (t *textWriter) space() { t.pending = len(t.b) > 0 && t.b[len(t.b)-1] != '\n' }
+
+func (t *textWriter) write(p []byte) {
+	for len(p) > 0 {
+		c := p[0]
+		if c < utf8.RuneSelf {
+			if c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v' {
+				t.space()
+			} else {
+				if t.pending {
+					t.b = append(t.b, ' ')
+					t.pending = false
+				}
+				t.b = append(t.b, c)
 			}
-			return
-		case *ast.String:
-			b.Write(n.Value)
-			return
-		case *ast.AutoLink:
-			b.Write(n.URL(src))
-			return
-		case *ast.Image, *ast.RawHTML, *ast.HTMLBlock:
-			return
-		case *ast.CodeBlock, *ast.FencedCodeBlock:
-			for i := 0; i < n.Lines().Len(); i++ {
-				seg := n.Lines().At(i)
-				b.Write(seg.Value(src))
+			p = p[1:]
+			continue
+		}
+		r, size := utf8.DecodeRune(p)
+		if unicode.IsSpace(r) {
+			t.space()
+		} else {
+			if t.pending {
+				t.b = append(t.b, ' ')
+				t.pending = false
 			}
-			return
+			t.b = append(t.b, p[:size]...)
 		}
-		if n.Kind().String() == "FootnoteLink" || n.Kind().String() == "FootnoteBacklink" {
-			return
-		}
-		for c := n.FirstChild(); c != nil; c = c.NextSibling() {
-			if c.Type() == ast.TypeBlock && b.Len() > 0 {
-				b.WriteByte(' ')
-			}
-			walk(c)
-		}
+		p = p[size:]
 	}
-	walk(n)
-	return strings.Join(strings.Fields(b.String()), " ")
+}
+
+func (t *textWriter) String() string { return string(t.b) }
+
+func (t *textWriter) walk(n ast.Node, src []byte) {
+	switch n := n.(type) {
+	case *ast.Text:
+		t.write(n.Segment.Value(src))
+		if n.SoftLineBreak() || n.HardLineBreak() {
+			t.space()
+		}
+		return
+	case *ast.String:
+		t.write(n.Value)
+		return
+	case *ast.AutoLink:
+		t.write(n.URL(src))
+		return
+	case *ast.Image, *ast.RawHTML, *ast.HTMLBlock:
+		return
+	case *ast.CodeBlock, *ast.FencedCodeBlock:
+		for i := 0; i < n.Lines().Len(); i++ {
+			seg := n.Lines().At(i)
+			t.write(seg.Value(src))
+		}
+		return
+	}
+	if k := n.Kind().String(); k == "FootnoteLink" || k == "FootnoteBacklink" {
+		return
+	}
+	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+		if c.Type() == ast.TypeBlock {
+			t.space()
+		}
+		t.walk(c, src)
+	}
 }

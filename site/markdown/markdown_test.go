@@ -70,6 +70,18 @@ func TestSummary(t *testing.T) {
 	}
 }
 
+func TestPlainText(t *testing.T) {
+	src := "## عنوان   **عريض**\n\nالفقرة **الأولى**\nتكمل  هنا.\n\n- بند [رابط](/x/)\n- بند ثانٍ\n\n```\ncode  line\n```\n"
+	res, err := New(Options{}).Convert([]byte(src), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "عنوان عريض\nالفقرة الأولى تكمل هنا.\nبند رابط بند ثانٍ\ncode line"
+	if res.Text != want {
+		t.Errorf("Text = %q, want %q", res.Text, want)
+	}
+}
+
 func TestRawHTMLOmittedUnlessUnsafe(t *testing.T) {
 	src := []byte("<script>alert(1)</script>\n\nنص <b onclick=\"x\">عريض</b>.\n\n[رابط](javascript:alert(1))\n")
 	safe, _ := New(Options{}).Convert(src, nil)

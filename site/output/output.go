@@ -206,6 +206,16 @@ func (d *Dir) WriteFile(rel string, data []byte) error {
 	return d.writeHashed(rel, data, Hash(data))
 }
 
+// WriteFileHash is WriteFile for callers that already know the content
+// hash of data (Hash).
+func (d *Dir) WriteFileHash(rel string, data []byte, hash string) error {
+	rel, err := cleanRel(rel)
+	if err != nil {
+		return err
+	}
+	return d.writeHashed(rel, data, hash)
+}
+
 // Unchanged tells whether the previous output holds exactly the content
 // with this hash at rel; if so it is linked into the new output and true
 // is returned. Callers that know a page did not change use it to skip
