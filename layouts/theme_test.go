@@ -3,6 +3,7 @@ package layouts_test
 import (
 	"bytes"
 	"fmt"
+	"github.com/nashra-press/nashra/site"
 	"html/template"
 	"io/fs"
 	"path"
@@ -21,16 +22,18 @@ var pageKinds = []string{"home", "post", "tag", "tags", "404"}
 // (site.templateFuncs), enough to parse and run the layouts.
 func stubFuncs() template.FuncMap {
 	return template.FuncMap{
-		"date":      func(t time.Time) string { return t.Format("2006-01-02") },
-		"shortDate": func(t time.Time) string { return t.Format("2006-01-02") },
-		"datetime":  func(t time.Time) string { return t.Format(time.RFC3339) },
-		"num":       func(n int) string { return fmt.Sprint(n) },
-		"digits":    func(s string) string { return s },
-		"url":       func(rel string) string { return "/base/" + strings.TrimPrefix(rel, "/") },
-		"absURL":    func(rel string) string { return "https://example.org/base/" + strings.TrimPrefix(rel, "/") },
-		"asset":     func(name string) (string, error) { return "/base/assets/" + name + "?v=1", nil },
-		"add":       func(a, b int) int { return a + b },
-		"sub":       func(a, b int) int { return a - b },
+		"date":          func(t time.Time) string { return t.Format("2006-01-02") },
+		"shortDate":     func(t time.Time) string { return t.Format("2006-01-02") },
+		"datetime":      func(t time.Time) string { return t.Format(time.RFC3339) },
+		"num":           func(n int) string { return fmt.Sprint(n) },
+		"digits":        func(s string) string { return s },
+		"url":           func(rel string) string { return "/base/" + strings.TrimPrefix(rel, "/") },
+		"absURL":        func(rel string) string { return "https://example.org/base/" + strings.TrimPrefix(rel, "/") },
+		"asset":         func(name string) (string, error) { return "/base/assets/" + name + "?v=1", nil },
+		"add":           func(a, b int) int { return a + b },
+		"sub":           func(a, b int) int { return a - b },
+		"mod":           func(a, b int) int { return a % b },
+		"partialCached": func(name string, data any) (template.HTML, error) { return "", nil },
 	}
 }
 
@@ -92,38 +95,13 @@ func TestLayoutsURLs(t *testing.T) {
 	}
 }
 
-// pager mirrors the fields of site.Pager that the pager partial uses.
-type pager struct {
-	Number, Total           int
-	First, Prev, Next, Last string
-	Pages                   []pagerLink
-}
-
-type pagerLink struct {
-	Number  int
-	URL     string
-	Current bool
-}
-
-func newPager(cur, total int) *pager {
-	p := &pager{Number: cur, Total: total}
-	u := func(n int) string {
+func newPager(cur, total int) *site.Pager {
+	return site.NewPager(cur, total, func(n int) string {
 		if n == 1 {
 			return "/base/"
 		}
 		return fmt.Sprintf("/base/page/%d/", n)
-	}
-	for n := 1; n <= total; n++ {
-		p.Pages = append(p.Pages, pagerLink{Number: n, URL: u(n), Current: n == cur})
-	}
-	p.First, p.Last = u(1), u(total)
-	if cur > 1 {
-		p.Prev = u(cur - 1)
-	}
-	if cur < total {
-		p.Next = u(cur + 1)
-	}
-	return p
+	})
 }
 
 // TestPager checks which page links the pager shows: the first, the last,
@@ -178,7 +156,7 @@ func TestPager(t *testing.T) {
 		})
 	}
 	var b bytes.Buffer
-	if err := set.ExecuteTemplate(&b, "pager", (*pager)(nil)); err != nil {
+	if err := set.ExecuteTemplate(&b, "pager", (*site.Pager)(nil)); err != nil {
 		t.Fatal(err)
 	}
 	if strings.TrimSpace(b.String()) != "" {
@@ -191,6 +169,7 @@ func TestPostCount(t *testing.T) {
 	set := parseKind(t, "tags")
 	for n, want := range map[int]string{
 		0: "لا أخبار", 1: "خبر واحد", 2: "خبران", 3: "3 أخبار", 10: "10 أخبار", 11: "11 خبرًا", 99: "99 خبرًا",
+		100: "100 خبر", 101: "101 خبر", 102: "102 خبر", 103: "103 أخبار", 111: "111 خبرًا", 200: "200 خبر", 1210: "1210 أخبار",
 	} {
 		var b bytes.Buffer
 		if err := set.ExecuteTemplate(&b, "post-count", n); err != nil {

@@ -153,6 +153,9 @@ func Generate(ctx context.Context, src fs.FS, out Output, opts Options) (*Result
 	return res, nil
 }
 
+// navTagCount is how many tags SiteData.NavTags holds.
+const navTagCount = 6
+
 // Page is one planned HTML page: where it goes and what it shows.
 type Page struct {
 	// Path is the output file, relative to the output root.
@@ -169,6 +172,7 @@ func Plan(c *Content) []Page {
 		Language: cfg.Language, BasePath: base, BaseURL: cfg.BaseURL,
 		Tags: navTags(c), PostCount: len(c.Posts), Generator: "nashra", Logo: c.Logo,
 	}
+	siteData.NavTags = siteData.Tags[:min(len(siteData.Tags), navTagCount)]
 	page := func(kind, rel string, d *PageData) Page {
 		d.Kind, d.Site = kind, siteData
 		d.URL = base + rel

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/nashra-press/nashra/site/diag"
@@ -58,6 +59,8 @@ type SiteData struct {
 	// Tags are all tags with published posts, for navigation: configured
 	// tags in the order of config.yaml, then the others by post count.
 	Tags []*Tag
+	// NavTags are the first tags of Tags, for a navigation bar.
+	NavTags []*Tag
 	// PostCount is the number of published posts.
 	PostCount int
 	// Generator names the program, for the generator meta tag.
@@ -95,6 +98,16 @@ type Theme struct {
 	Assets []ThemeAsset
 	// Fingerprint changes whenever any layout or asset changes.
 	Fingerprint string
+
+	// fragments memoises partialCached: a fragment rendered once per
+	// build for a given template and value (a post's card is the same on
+	// every list that shows it).
+	fragments sync.Map // fragmentKey -> template.HTML
+}
+
+type fragmentKey struct {
+	name string
+	data any
 }
 
 // ThemeAsset is one file of the theme copied to the output.
@@ -131,13 +144,23 @@ func LoadTheme(fsys fs.FS, cfg *Config) (*Theme, diag.List) {
 		assetHash[a.Name] = a.Hash
 	}
 	funcs := templateFuncs(cfg, assetHash)
+	// partialCached executes a named template once per build for a given
+	// value (compared by identity: pass a pointer such as a *site.Post)
+	// and reuses the result; bound to each page kind's set below.
+	sets := map[string]*template.Template{}
 
 	partials, _ := fs.Glob(fsys, "partials/*.html")
 	sort.Strings(partials)
 	common := []string{"base.html"}
 	common = append(common, partials...)
 	for _, kind := range pageKinds() {
-		t := template.New(kind).Funcs(funcs)
+		kind := kind
+		t := template.New(kind).Funcs(funcs).Funcs(template.FuncMap{
+			"partialCached": func(name string, data any) (template.HTML, error) {
+				return th.partialCached(sets[kind], name, data)
+			},
+		})
+		sets[kind] = t
 		ok := true
 		for _, name := range append(common, kind+".html") {
 			data, err := fs.ReadFile(fsys, name)
@@ -179,6 +202,22 @@ func templateDiag(name string, err error) diag.Diagnostic {
 		}
 	}
 	return d
+}
+
+// partialCached renders the template name of set with data, once per
+// build and value.
+func (th *Theme) partialCached(set *template.Template, name string, data any) (template.HTML, error) {
+	key := fragmentKey{name, data}
+	if v, ok := th.fragments.Load(key); ok {
+		return v.(template.HTML), nil
+	}
+	var buf bytes.Buffer
+	if err := set.ExecuteTemplate(&buf, name, data); err != nil {
+		return "", err
+	}
+	html := template.HTML(buf.String()) // produced by an html/template: escaped
+	th.fragments.Store(key, html)
+	return html, nil
 }
 
 // Execute renders one page with the layout of its kind.

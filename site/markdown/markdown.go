@@ -297,18 +297,19 @@ func (t *textWriter) space() { t.pending = len(t.b) > 0 && t.b[len(t.b)-1] != '\
 
 func (t *textWriter) write(p []byte) {
 	for len(p) > 0 {
-		c := p[0]
-		if c < utf8.RuneSelf {
-			if c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v' {
-				t.space()
-			} else {
-				if t.pending {
-					t.b = append(t.b, ' ')
-					t.pending = false
-				}
-				t.b = append(t.b, c)
+		// Copy the longest run with no possible white space in one go:
+		// Arabic and Latin letters are the bulk of every post.
+		run := 0
+		for run < len(p) && !maybeSpace(p[run]) {
+			run++
+		}
+		if run > 0 {
+			if t.pending {
+				t.b = append(t.b, ' ')
+				t.pending = false
 			}
-			p = p[1:]
+			t.b = append(t.b, p[:run]...)
+			p = p[run:]
 			continue
 		}
 		r, size := utf8.DecodeRune(p)
@@ -323,6 +324,13 @@ func (t *textWriter) write(p []byte) {
 		}
 		p = p[size:]
 	}
+}
+
+// maybeSpace reports whether the byte may start a white-space character:
+// ASCII space and controls, or the lead byte of U+0085, U+00A0, U+1680,
+// U+2000–U+205F and U+3000.
+func maybeSpace(c byte) bool {
+	return c <= ' ' || c == 0xC2 || c == 0xE1 || c == 0xE2 || c == 0xE3
 }
 
 func (t *textWriter) String() string { return string(t.b) }
