@@ -46,25 +46,40 @@ func (b *buildFlags) outDir() string {
 	return filepath.Join(b.src, "public")
 }
 
+// newFlagSet returns a flag set whose usage parseFlags prints: on stdout
+// for -h, on stderr after a flag error. Parse itself prints nothing.
 func newFlagSet(name, synopsis string, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: nashra %s\n\nFlags:\n", synopsis)
-		fs.PrintDefaults()
+		fmt.Fprintf(fs.Output(), "Usage: nashra %s\n", synopsis)
+		hasFlags := false
+		fs.VisitAll(func(*flag.Flag) { hasFlags = true })
+		if hasFlags {
+			fmt.Fprintf(fs.Output(), "\nFlags:\n")
+			fs.PrintDefaults()
+		}
 	}
 	return fs
 }
 
 // parseFlags parses args; -h prints the usage and yields (false, nil).
 func parseFlags(fs *flag.FlagSet, args []string, stdout io.Writer) (bool, error) {
+	stderr := fs.Output()
+	usage := fs.Usage
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
 	err := fs.Parse(args)
+	fs.Usage = usage
 	if errors.Is(err, flag.ErrHelp) {
 		fs.SetOutput(stdout)
 		fs.Usage()
 		return false, nil
 	}
+	fs.SetOutput(stderr)
 	if err != nil {
+		fmt.Fprintf(stderr, "nashra %s: %v\n", fs.Name(), err)
+		fs.Usage()
 		return false, reportedError{msg: err.Error(), code: 2}
 	}
 	return true, nil

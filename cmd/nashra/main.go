@@ -50,13 +50,8 @@ func exitCode(err error) int {
 	if errors.As(err, &r) && r.code != 0 {
 		return r.code
 	}
-	if errors.Is(err, errUsage) {
-		return 2
-	}
 	return 1
 }
-
-var errUsage = errors.New("usage")
 
 // command is one subcommand of the CLI.
 type command struct {
@@ -77,7 +72,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "-help" || args[0] == "--help" {
 		usage(stdout)
 		if len(args) == 0 {
-			return errUsage
+			return reportedError{msg: "usage", code: 2}
 		}
 		return nil
 	}

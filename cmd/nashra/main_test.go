@@ -618,7 +618,6 @@ func TestHelpListsEveryFlag(t *testing.T) {
 // -h prints the usage once, on stdout: flag.Parse already prints it on
 // stderr before parseFlags prints it again on stdout.
 func TestHelpWritesNothingOnStderr(t *testing.T) {
-	t.Skip("known bug: nashra COMMAND -h prints the usage twice, on stderr (by flag.FlagSet.Parse) and on stdout (by parseFlags)")
 	for _, c := range commands() {
 		var stdout, stderr bytes.Buffer
 		if err := run(context.Background(), []string{c.name, "-h"}, &stdout, &stderr); err != nil {

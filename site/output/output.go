@@ -57,6 +57,11 @@ type Stats struct {
 type manifest struct {
 	Generator string            `json:"generator"`
 	Files     map[string]string `json:"files"`
+	// Stamps holds each file's inode number and size as written, so a
+	// file replaced or edited by hand since (another inode, or another
+	// size) is written again instead of reused. Modification times are
+	// left out: copying tools and tests may touch them.
+	Stamps map[string][2]int64 `json:"stamps,omitempty"`
 }
 
 // Dir is an output folder being rebuilt. WriteFile is safe for concurrent
@@ -64,9 +69,11 @@ type manifest struct {
 type Dir struct {
 	final, staging string
 	old            map[string]string
+	oldStamps      map[string][2]int64
 
 	mu      sync.Mutex
 	files   map[string]string
+	stamps  map[string][2]int64
 	dirs    map[string]bool
 	stats   Stats
 	oldSeen bool
@@ -87,10 +94,10 @@ func Open(dir string, opts Options) (*Dir, error) {
 	}
 	removeStaleStaging(parent, filepath.Base(final))
 
-	d := &Dir{final: final, files: map[string]string{}, dirs: map[string]bool{"": true}}
+	d := &Dir{final: final, files: map[string]string{}, stamps: map[string][2]int64{}, dirs: map[string]bool{"": true}}
 	switch m, err := readManifest(final); {
 	case err == nil:
-		d.old, d.oldSeen = m.Files, true
+		d.old, d.oldStamps, d.oldSeen = m.Files, m.Stamps, true
 	case errors.Is(err, fs.ErrNotExist):
 		entries, rerr := os.ReadDir(final)
 		if rerr == nil && len(entries) > 0 && !opts.Force {
@@ -222,7 +229,7 @@ func (d *Dir) WriteFileHash(rel string, data []byte, hash string) error {
 // rendering.
 func (d *Dir) Unchanged(rel, hash string) bool {
 	rel, err := cleanRel(rel)
-	if err != nil || d.old[rel] != hash {
+	if err != nil || d.old[rel] != hash || !d.intact(rel) {
 		return false
 	}
 	if err := d.prepare(rel, hash); err != nil {
@@ -235,8 +242,21 @@ func (d *Dir) Unchanged(rel, hash string) bool {
 	}
 	d.mu.Lock()
 	d.stats.Unchanged++
+	d.stamps[rel] = d.oldStamps[rel]
 	d.mu.Unlock()
 	return true
+}
+
+// intact reports whether the previous output's file at rel is still the
+// one that build wrote (same inode and size): a file edited by hand since
+// must be written again, not reused.
+func (d *Dir) intact(rel string) bool {
+	want, ok := d.oldStamps[rel]
+	if !ok {
+		return false
+	}
+	info, err := os.Lstat(filepath.Join(d.final, filepath.FromSlash(rel)))
+	return err == nil && info.Mode().IsRegular() && stampOf(info) == want
 }
 
 // OldHash returns the hash the previous build recorded for rel, or "".
@@ -276,10 +296,11 @@ func (d *Dir) writeHashed(rel string, data []byte, hash string) error {
 		return err
 	}
 	dst := filepath.Join(d.staging, filepath.FromSlash(rel))
-	if d.old[rel] == hash {
+	if d.old[rel] == hash && d.intact(rel) {
 		if os.Link(filepath.Join(d.final, filepath.FromSlash(rel)), dst) == nil {
 			d.mu.Lock()
 			d.stats.Unchanged++
+			d.stamps[rel] = d.oldStamps[rel]
 			d.mu.Unlock()
 			return nil
 		}
@@ -288,8 +309,13 @@ func (d *Dir) writeHashed(rel string, data []byte, hash string) error {
 		d.forget(rel)
 		return fmt.Errorf("writing %s: %w", rel, err)
 	}
+	var stamp [2]int64
+	if info, err := os.Lstat(dst); err == nil {
+		stamp = stampOf(info)
+	}
 	d.mu.Lock()
 	d.stats.Written++
+	d.stamps[rel] = stamp
 	d.mu.Unlock()
 	return nil
 }
@@ -310,7 +336,7 @@ func (d *Dir) Files() []string {
 // output folder. The previous output is removed afterwards.
 func (d *Dir) Commit() (Stats, error) {
 	d.mu.Lock()
-	m := manifest{Generator: "nashra", Files: d.files}
+	m := manifest{Generator: "nashra", Files: d.files, Stamps: d.stamps}
 	for rel := range d.old {
 		if _, ok := d.files[rel]; !ok {
 			d.stats.Removed++
