@@ -94,8 +94,8 @@ type Asset struct {
 }
 
 type tagRef struct {
-	name      string
-	line, col int
+	Name      string
+	Line, Col int
 }
 
 // knownKeys are the front matter keys a post may have.
@@ -195,7 +195,7 @@ func parsePost(file string, data []byte, cfg *Config) (*Post, diag.List) {
 				if strings.TrimSpace(n) == "" {
 					continue
 				}
-				p.tagNames = append(p.tagNames, tagRef{name: n, line: pos.line, col: pos.col})
+				p.tagNames = append(p.tagNames, tagRef{Name: n, Line: pos.line, Col: pos.col})
 			}
 		case "summary":
 			p.Summary = strings.TrimSpace(scalarString(f.value))

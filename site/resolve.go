@@ -28,7 +28,7 @@ type resolver struct {
 	// source is the post's file, for quoting the offending line.
 	source     []byte
 	lineOffset int
-	diags       diag.List
+	diags      diag.List
 	// lookups records every question asked about the rest of the site
 	// and its answer, so a cached body can be checked for staleness.
 	lookups []lookup

@@ -46,15 +46,15 @@ func TestTagKeyMatching(t *testing.T) {
 	cfg.tagOrder = []string{"CICA"}
 	ix := newTagIndex(&cfg)
 	var diags = new(diagList)
-	cica := ix.resolve(tagRef{name: "CICA"}, "p.md", &diags.l)
+	cica := ix.resolve(tagRef{Name: "CICA"}, "p.md", &diags.l)
 	for _, spelling := range []string{"cica", " Cica ", "سيكا", "CICA"} {
-		if got := ix.resolve(tagRef{name: spelling}, "p.md", &diags.l); got != cica {
+		if got := ix.resolve(tagRef{Name: spelling}, "p.md", &diags.l); got != cica {
 			t.Errorf("%q resolved to %+v, want the CICA tag", spelling, got)
 		}
 	}
-	a := ix.resolve(tagRef{name: "Foreign Policy"}, "p.md", &diags.l)
+	a := ix.resolve(tagRef{Name: "Foreign Policy"}, "p.md", &diags.l)
 	for _, spelling := range []string{"foreign policy", "Foreign  Policy", "foreign-policy"} {
-		if got := ix.resolve(tagRef{name: spelling}, "p.md", &diags.l); got != a {
+		if got := ix.resolve(tagRef{Name: spelling}, "p.md", &diags.l); got != a {
 			t.Errorf("%q made a second tag %+v", spelling, got)
 		}
 	}
@@ -64,7 +64,7 @@ func TestTagKeyMatching(t *testing.T) {
 	if len(diags.l) != 0 {
 		t.Errorf("unexpected diagnostics: %v", diags.l)
 	}
-	if got := ix.resolve(tagRef{name: "السياحة", line: 5, col: 3}, "p.md", &diags.l); got != nil || len(diags.l) != 1 || diags.l[0].Line != 5 {
+	if got := ix.resolve(tagRef{Name: "السياحة", Line: 5, Col: 3}, "p.md", &diags.l); got != nil || len(diags.l) != 1 || diags.l[0].Line != 5 {
 		t.Errorf("Arabic tag without config: got %v, diagnostics %v", got, diags.l)
 	}
 }

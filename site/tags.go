@@ -62,13 +62,13 @@ func newTagIndex(cfg *Config) *tagIndex {
 // non-ASCII name with no configured slug is an error that shows the lines
 // to add to config.yaml.
 func (ix *tagIndex) resolve(ref tagRef, file string, diags *diag.List) *Tag {
-	name := strings.Join(strings.Fields(ref.name), " ")
+	name := strings.Join(strings.Fields(ref.Name), " ")
 	if t := ix.byKey[tagKey(name)]; t != nil {
 		return t
 	}
 	slug := asciiSlug(name)
 	if slug == "" {
-		diags.Add(diag.Diagnostic{File: file, Line: ref.line, Col: ref.col, Severity: diag.Error,
+		diags.Add(diag.Diagnostic{File: file, Line: ref.Line, Col: ref.Col, Severity: diag.Error,
 			Msg: fmt.Sprintf("tag %q has no URL slug", name),
 			Hint: fmt.Sprintf("add it to %s under tags:, for example\n  %q:\n    slug: my-tag   # lower-case English letters, digits and hyphens\n    label: %q",
 				ConfigFile, name, name)})

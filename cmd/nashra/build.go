@@ -1,7 +1,10 @@
 package main
 
 import (
+	"bufio"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -25,6 +28,87 @@ type buildFlags struct {
 	drafts, future, force  bool
 	verbose                bool
 	cpuProfile, memProfile string
+	cacheDir               string
+}
+
+// cacheFile returns where the build cache of this site and output folder
+// lives, or "" when caching is off or there is nowhere to put it.
+func (b *buildFlags) cacheFile() string {
+	if b.cacheDir == "off" {
+		return ""
+	}
+	src, err1 := filepath.Abs(b.src)
+	out, err2 := filepath.Abs(b.outDir())
+	if err1 != nil || err2 != nil {
+		return ""
+	}
+	dir := b.cacheDir
+	if dir == "" {
+		base, err := os.UserCacheDir()
+		if err != nil {
+			return ""
+		}
+		sum := sha256.Sum256([]byte(src + "\x00" + out))
+		dir = filepath.Join(base, "nashra", hex.EncodeToString(sum[:8]))
+	}
+	return filepath.Join(dir, "build-cache.gob")
+}
+
+// binaryVersion identifies this build of nashra for the build cache: its
+// version and the executable's size and modification time, so a cache
+// written by any other build of nashra is never used.
+func binaryVersion() string {
+	v := versionString()
+	if exe, err := os.Executable(); err == nil {
+		if info, err := os.Stat(exe); err == nil {
+			v += fmt.Sprintf(" %d %d", info.Size(), info.ModTime().UnixNano())
+		}
+	}
+	return v
+}
+
+// readCache loads the build cache; a missing or stale one gives an empty
+// cache.
+func readCache(file string) *site.Cache {
+	if file == "" {
+		return site.NewCache()
+	}
+	f, err := os.Open(file)
+	if err != nil {
+		return site.NewCache()
+	}
+	defer f.Close()
+	c, _ := site.ReadCache(bufio.NewReader(f), binaryVersion())
+	return c
+}
+
+// saveCache writes the build cache atomically; failing to is not an
+// error of the build.
+func saveCache(file string, c *site.Cache) {
+	if file == "" {
+		return
+	}
+	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+		return
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(file), ".build-cache-*")
+	if err != nil {
+		return
+	}
+	w := bufio.NewWriter(tmp)
+	err = c.Save(w, binaryVersion())
+	if err == nil {
+		err = w.Flush()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), file)
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+	}
 }
 
 func (b *buildFlags) register(fs *flag.FlagSet) {
@@ -35,6 +119,7 @@ func (b *buildFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&b.future, "future", false, "publish posts dated in the future")
 	fs.BoolVar(&b.force, "force", false, "write to an output folder that holds files nashra did not write")
 	fs.BoolVar(&b.verbose, "v", false, "print the time each step took")
+	fs.StringVar(&b.cacheDir, "cache", "", "the build cache `folder` (default: one per site and output folder in the user's cache folder; \"off\" for none)")
 	fs.StringVar(&b.cpuProfile, "cpuprofile", "", "write a CPU profile to `file`")
 	fs.StringVar(&b.memProfile, "memprofile", "", "write a heap profile to `file` at the end")
 }
@@ -129,6 +214,12 @@ func buildOnce(ctx context.Context, bf *buildFlags, stdout, stderr io.Writer) (*
 	if bf.verbose {
 		log = stderr
 	}
+	step := func(name string, since time.Time) {
+		if log != nil {
+			fmt.Fprintf(log, "%-24s %8.1f ms\n", name, float64(time.Since(since).Microseconds())/1000)
+		}
+	}
+	t0 := time.Now()
 	out, err := output.Open(bf.outDir(), output.Options{
 		Force:      bf.force,
 		SourceRoot: bf.src,
@@ -140,11 +231,17 @@ func buildOnce(ctx context.Context, bf *buildFlags, stdout, stderr io.Writer) (*
 	if err != nil {
 		return nil, err
 	}
+	step("open output", t0)
+	t0 = time.Now()
+	cacheFile := bf.cacheFile()
+	cache := readCache(cacheFile)
+	step("read cache", t0)
 	res, err := site.Generate(ctx, os.DirFS(bf.src), out, site.Options{
 		LoadOptions: site.LoadOptions{Drafts: bf.drafts, Future: bf.future},
 		BaseURL:     bf.baseURL,
 		Theme:       layouts.FS,
 		Log:         log,
+		Cache:       cache,
 	})
 	if res != nil {
 		printDiagnostics(stderr, res.Warnings)
@@ -160,13 +257,18 @@ func buildOnce(ctx context.Context, bf *buildFlags, stdout, stderr io.Writer) (*
 		fmt.Fprintf(stderr, "build failed: %s; %s was left as it was\n", plural(len(errs), "error"), bf.outDir())
 		return res, reportedError{msg: "build failed"}
 	}
+	t0 = time.Now()
 	stats, err := out.Commit()
 	if err != nil {
 		return res, err
 	}
-	fmt.Fprintf(stdout, "built %s (%s, %s) in %s: %d written, %d unchanged, %d removed -> %s\n",
+	step("swap output", t0)
+	t0 = time.Now()
+	saveCache(cacheFile, cache)
+	step("save cache", t0)
+	fmt.Fprintf(stdout, "built %s (%s, %s) in %s: %d rendered; files: %d written, %d unchanged, %d removed -> %s\n",
 		plural(res.Pages, "page"), plural(res.Posts, "post"), plural(res.Tags, "tag"),
-		time.Since(start).Round(time.Millisecond), stats.Written, stats.Unchanged, stats.Removed, bf.outDir())
+		time.Since(start).Round(time.Millisecond), res.Rendered, stats.Written, stats.Unchanged, stats.Removed, bf.outDir())
 	return res, nil
 }
 

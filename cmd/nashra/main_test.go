@@ -23,6 +23,12 @@ import (
 )
 
 func TestMain(m *testing.M) {
+	// Tests that call run directly keep their build caches out of the
+	// user's cache folder (in the system's temporary folder, which
+	// testscript.Main's os.Exit leaves for the system to clean).
+	if dir, err := os.MkdirTemp("", "nashra-test-cache-"); err == nil {
+		os.Setenv("XDG_CACHE_HOME", dir)
+	}
 	testscript.Main(m, map[string]func(){
 		"nashra": func() { os.Exit(realMain()) },
 	})
@@ -57,6 +63,9 @@ func TestScripts(t *testing.T) {
 				return err
 			}
 			env.Setenv("TODAY", time.Now().In(loc).Format("2006-01-02"))
+			// The build cache goes to the user's cache folder: keep it in
+			// the script's own folder.
+			env.Setenv("XDG_CACHE_HOME", filepath.Join(env.WorkDir, ".cache"))
 			env.Values[snapshotsKey{}] = map[string]snapshot{}
 			return nil
 		},
@@ -602,7 +611,7 @@ func TestHelpListsEveryFlag(t *testing.T) {
 			}
 		}
 		want := map[string][]string{
-			"build":   {"base-url", "cpuprofile", "drafts", "force", "future", "memprofile", "out", "src", "v"},
+			"build":   {"base-url", "cache", "cpuprofile", "drafts", "force", "future", "memprofile", "out", "src", "v"},
 			"new":     {"slug", "src", "tags"},
 			"version": nil,
 		}[c.name]

@@ -1,0 +1,94 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"testing"
+)
+
+var summaryRe = regexp.MustCompile(`^built (\d+) pages .*: (\d+) rendered; files: (\d+) written, (\d+) unchanged, (\d+) removed`)
+
+// buildCounts runs nashra build and returns the pages rendered and the
+// files written and kept, from the summary line.
+func buildCounts(t *testing.T, args ...string) (rendered, written, unchanged int) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	if err := run(context.Background(), append([]string{"build"}, args...), &stdout, &stderr); err != nil {
+		t.Fatalf("build: %v\n%s", err, stderr.String())
+	}
+	m := summaryRe.FindStringSubmatch(stdout.String())
+	if m == nil {
+		t.Fatalf("unexpected summary %q", stdout.String())
+	}
+	atoi := func(s string) int { n, _ := strconv.Atoi(s); return n }
+	return atoi(m[2]), atoi(m[3]), atoi(m[4])
+}
+
+// TestBuildCache checks the build cache kept between runs of nashra
+// build: a second build with nothing changed renders and writes nothing;
+// one edited post re-renders only the pages that show it; a changed
+// layout or setting, or another cache version, is never trusted.
+func TestBuildCache(t *testing.T) {
+	src := t.TempDir()
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(os.MkdirAll(filepath.Join(src, "posts"), 0o755))
+	for i := 1; i <= 30; i++ {
+		must(os.WriteFile(filepath.Join(src, "posts", fmt.Sprintf("p%02d.md", i)),
+			[]byte(fmt.Sprintf("---\ntitle: \"خبر %d\"\ndate: 2024-01-%02d\ntags: [CICA]\n---\nنص الخبر %d.\n", i, i, i)), 0o644))
+	}
+	cache := filepath.Join(t.TempDir(), "cache")
+	args := []string{"-src", src, "-cache", cache}
+
+	rendered, written, _ := buildCounts(t, args...)
+	// 30 posts, 3 home pages, the tags index, 3 tag pages, the 404 page.
+	if rendered != 38 || written == 0 {
+		t.Fatalf("first build rendered %d pages and wrote %d files", rendered, written)
+	}
+	if rendered, written, _ = buildCounts(t, args...); rendered != 0 || written != 0 {
+		t.Errorf("no-change build rendered %d pages and wrote %d files", rendered, written)
+	}
+
+	// p15 is the 16th newest: on home page 2 and tag page 2, between p16
+	// and p14, so five pages show it.
+	must(os.WriteFile(filepath.Join(src, "posts", "p15.md"), []byte("---\ntitle: \"خبر معدّل\"\ndate: 2024-01-15\ntags: [CICA]\n---\nنص جديد.\n"), 0o644))
+	if rendered, written, _ = buildCounts(t, args...); rendered != 5 || written != 5 {
+		t.Errorf("after editing one post: rendered %d pages, wrote %d files; want 5 and 5", rendered, written)
+	}
+
+	// A layout of the site's own replaces the theme's: every page shows it.
+	must(os.MkdirAll(filepath.Join(src, "layouts"), 0o755))
+	must(os.WriteFile(filepath.Join(src, "layouts", "404.html"), []byte(`{{define "main"}}<h1>غير موجودة</h1>{{end}}`), 0o644))
+	if rendered, _, _ = buildCounts(t, args...); rendered != 38 {
+		t.Errorf("after a layout change: rendered %d pages, want all 38", rendered)
+	}
+
+	// A setting changes: nothing from the cache is trusted.
+	must(os.WriteFile(filepath.Join(src, "config.yaml"), []byte("title: \"أخبار أخرى\"\n"), 0o644))
+	if rendered, _, _ = buildCounts(t, args...); rendered != 38 {
+		t.Errorf("after a settings change: rendered %d pages, want all 38", rendered)
+	}
+
+	// A cache file from another version of nashra (here: garbage) is
+	// ignored, and the build still succeeds.
+	files, _ := filepath.Glob(filepath.Join(cache, "*"))
+	if len(files) != 1 {
+		t.Fatalf("cache folder holds %v", files)
+	}
+	must(os.WriteFile(files[0], []byte("not a cache"), 0o644))
+	if rendered, _, _ = buildCounts(t, args...); rendered != 38 {
+		t.Errorf("with an unreadable cache: rendered %d pages, want all 38", rendered)
+	}
+	if rendered, _, _ = buildCounts(t, append(args[:2:2], "-cache", "off")...); rendered != 38 {
+		t.Errorf("with -cache off: rendered %d pages, want all 38", rendered)
+	}
+}

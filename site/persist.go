@@ -1,0 +1,121 @@
+package site
+
+import (
+	"encoding/gob"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/nashra-press/nashra/site/diag"
+	"github.com/nashra-press/nashra/site/markdown"
+)
+
+// The cache on disk: Save writes it after a successful build and
+// ReadCache reads it before the next one, so a second "nashra build" with
+// nothing changed parses nothing, converts nothing and renders nothing.
+// It is keyed by a version string that the caller derives from the nashra
+// binary itself: a cache written by another build of nashra is never used.
+// Every entry is also checked against the content hash of its file, the
+// settings and the layouts, as in memory.
+
+// diskCache is the serialised form of a Cache.
+type diskCache struct {
+	Version   string
+	ConfigSig string
+	Posts     map[string]diskPost
+	Images    map[string]knownImage
+	Pages     map[string]pageState
+}
+
+// diskPost is a cachedPost with exported fields.
+type diskPost struct {
+	Hash  string
+	Diags diag.List
+	Post  *diskMeta // nil when the file could not be parsed
+
+	Rendered bool
+	Lookups  []lookup
+	Summary  string
+	BodyHash string
+	Headings []markdown.Heading
+}
+
+// diskMeta is what parsing a post's front matter yields.
+type diskMeta struct {
+	File, Bundle, Slug, Title, Author, Summary string
+	Date, Updated                              time.Time
+	Draft                                      bool
+	Hash                                       string
+	Size                                       int
+	Tags                                       []tagRef
+	SummaryGiven                               bool
+	Cover                                      markdown.Ref
+	CoverAlt                                   string
+	SlugGiven                                  bool
+	SlugLine, SlugCol                          int
+}
+
+func metaOf(p *Post) *diskMeta {
+	return &diskMeta{
+		File: p.File, Bundle: p.Bundle, Slug: p.Slug, Title: p.Title, Author: p.Author, Summary: p.Summary,
+		Date: p.Date, Updated: p.Updated, Draft: p.Draft, Hash: p.Hash, Size: p.size, Tags: p.tagNames,
+		SummaryGiven: p.summaryGiven, Cover: p.coverRef, CoverAlt: p.coverAlt,
+		SlugGiven: p.slugGiven, SlugLine: p.slugPos.line, SlugCol: p.slugPos.col,
+	}
+}
+
+func (m *diskMeta) post() *Post {
+	return &Post{
+		File: m.File, Bundle: m.Bundle, Slug: m.Slug, Title: m.Title, Author: m.Author, Summary: m.Summary,
+		Date: m.Date, Updated: m.Updated, Draft: m.Draft, Hash: m.Hash, size: m.Size, tagNames: m.Tags,
+		summaryGiven: m.SummaryGiven, coverRef: m.Cover, coverAlt: m.CoverAlt,
+		slugGiven: m.SlugGiven, slugPos: position{m.SlugLine, m.SlugCol},
+	}
+}
+
+// Save writes the cache, tagged with version.
+func (c *Cache) Save(w io.Writer, version string) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	d := diskCache{Version: cacheVersion + " " + version, ConfigSig: c.configSig,
+		Posts: make(map[string]diskPost, len(c.posts)), Images: c.images, Pages: c.pages}
+	for file, e := range c.posts {
+		dp := diskPost{Hash: e.hash, Diags: e.diags, Rendered: e.rendered, Lookups: e.lookups,
+			Summary: e.summary, BodyHash: e.bodyHash, Headings: e.headings}
+		if e.post != nil {
+			dp.Post = metaOf(e.post)
+		}
+		d.Posts[file] = dp
+	}
+	return gob.NewEncoder(w).Encode(&d)
+}
+
+// ReadCache reads a cache written by Save with the same version. A cache
+// of another version, or one that cannot be read, yields an empty cache
+// and the reason.
+func ReadCache(r io.Reader, version string) (*Cache, error) {
+	var d diskCache
+	if err := gob.NewDecoder(r).Decode(&d); err != nil {
+		return NewCache(), fmt.Errorf("unreadable build cache: %w", err)
+	}
+	if d.Version != cacheVersion+" "+version {
+		return NewCache(), fmt.Errorf("build cache from another version of nashra")
+	}
+	c := NewCache()
+	c.configSig = d.ConfigSig
+	if d.Images != nil {
+		c.images = d.Images
+	}
+	if d.Pages != nil {
+		c.pages = d.Pages
+	}
+	for file, dp := range d.Posts {
+		e := &cachedPost{hash: dp.Hash, diags: dp.Diags, rendered: dp.Rendered, lookups: dp.Lookups,
+			summary: dp.Summary, bodyHash: dp.BodyHash, headings: dp.Headings}
+		if dp.Post != nil {
+			e.post = dp.Post.post()
+		}
+		c.posts[file] = e
+	}
+	return c, nil
+}
