@@ -117,6 +117,7 @@ func Generate(ctx context.Context, src fs.FS, out Output, opts Options) (*Result
 	if cache == nil {
 		cache = NewCache()
 	}
+	cache.buildStart = time.Now()
 	rawConfig, _ := fs.ReadFile(src, ConfigFile)
 	cache.reset(contentHash([]byte(fmt.Sprintf("%s\x00%s\x00%s", rawConfig, opts.BaseURL, cacheVersion))))
 
@@ -144,7 +145,7 @@ func Generate(ctx context.Context, src fs.FS, out Output, opts Options) (*Result
 	res.Pages, res.Rendered = len(pages), rendered
 	timer.step(fmt.Sprintf("render pages (%d rendered)", rendered))
 
-	n, err := writeFiles(ctx, src, theme, content, out)
+	n, err := writeFiles(ctx, src, theme, content, out, cache)
 	if err != nil {
 		return res, err
 	}
@@ -359,7 +360,11 @@ func writePages(ctx context.Context, theme *Theme, pages []Page, out Output, c *
 		cache.pages[pg.Path] = states[i]
 		if rendered[i] {
 			n++
+			cache.dirty = true
 		}
+	}
+	if len(cache.pages) != len(pages) {
+		cache.dirty = true
 	}
 	cache.mu.Unlock()
 	return n, nil
@@ -415,7 +420,7 @@ func pageFingerprint(pg Page, siteSig string) string {
 }
 
 // writeFiles copies static files, post assets and theme assets.
-func writeFiles(ctx context.Context, src fs.FS, theme *Theme, c *Content, out Output) (int, error) {
+func writeFiles(ctx context.Context, src fs.FS, theme *Theme, c *Content, out Output, cache *Cache) (int, error) {
 	var files []Asset
 	files = append(files, c.Static...)
 	for _, p := range c.Posts {
@@ -423,13 +428,27 @@ func writeFiles(ctx context.Context, src fs.FS, theme *Theme, c *Content, out Ou
 	}
 	var mu sync.Mutex
 	var diags diag.List
+	reuser, _ := out.(Reuser)
+	hw, _ := out.(HashedWriter)
 	parallel(len(files), func(i int) {
 		if ctx.Err() != nil {
 			return
 		}
+		// A file whose size and time did not change since the last build
+		// is neither read nor hashed: the output keeps its copy.
+		info, _ := fs.Stat(src, files[i].File)
+		if h := cache.knownHash(files[i].File, info); h != "" && reuser != nil && reuser.Unchanged(files[i].Out, h) {
+			return
+		}
 		data, err := fs.ReadFile(src, files[i].File)
 		if err == nil {
-			err = out.WriteFile(files[i].Out, data)
+			h := contentHash(data)
+			cache.stamp(files[i].File, info, h)
+			if hw != nil {
+				err = hw.WriteFileHash(files[i].Out, data, h)
+			} else {
+				err = out.WriteFile(files[i].Out, data)
+			}
 		}
 		if err != nil {
 			mu.Lock()

@@ -1,7 +1,9 @@
 package site
 
 import (
+	"io/fs"
 	"sync"
+	"time"
 
 	"github.com/nashra-press/nashra/site/diag"
 	"github.com/nashra-press/nashra/site/markdown"
@@ -23,6 +25,16 @@ type Cache struct {
 	// pages remembers, for each output page, the fingerprint of what it
 	// showed and the hash of the bytes it was rendered to.
 	pages map[string]pageState
+	// stamps remembers the size and modification time of source files
+	// with their content hash, so a file not touched since is not read
+	// and hashed again (as git's index does).
+	stamps map[string]fileStamp
+	// buildStart is when the current build began; stamps newer than the
+	// build that recorded them minus a margin are not trusted (a file
+	// changed twice within one clock tick keeps its size and time).
+	buildStart time.Time
+	// dirty is set when anything was learnt since the cache was read.
+	dirty bool
 	// configSig is the signature of the settings the entries were made
 	// with; a change of settings empties the cache.
 	configSig string
@@ -30,7 +42,7 @@ type Cache struct {
 
 // NewCache returns an empty cache.
 func NewCache() *Cache {
-	return &Cache{posts: map[string]*cachedPost{}, images: map[string]knownImage{}, pages: map[string]pageState{}}
+	return &Cache{posts: map[string]*cachedPost{}, images: map[string]knownImage{}, pages: map[string]pageState{}, stamps: map[string]fileStamp{}}
 }
 
 // cachedPost is what is known about one post file.
@@ -53,6 +65,7 @@ func (c *Cache) reset(configSig string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.configSig != configSig {
+		c.dirty = true
 		c.posts = map[string]*cachedPost{}
 		c.pages = map[string]pageState{}
 		c.configSig = configSig
@@ -71,6 +84,7 @@ func (c *Cache) get(file, hash string) *cachedPost {
 
 func (c *Cache) put(file string, e *cachedPost) {
 	c.mu.Lock()
+	c.dirty = true
 	c.posts[file] = e
 	c.mu.Unlock()
 }
@@ -84,6 +98,7 @@ func (c *Cache) forgetMissing(files []string) {
 	c.mu.Lock()
 	for f := range c.posts {
 		if !keep[f] {
+			c.dirty = true
 			delete(c.posts, f)
 		}
 	}
@@ -94,4 +109,48 @@ func (c *Cache) forgetMissing(files []string) {
 type pageState struct {
 	Fingerprint string
 	Hash        string
+}
+
+// fileStamp is a source file's size, modification time and content hash
+// as seen by a build that started at Seen.
+type fileStamp struct {
+	Size, ModTime int64
+	Hash          string
+	Seen          int64
+}
+
+// stampMargin is how much older than the build that saw it a file must
+// be for its stamp to be trusted.
+const stampMargin = 2 * time.Second
+
+// knownHash returns the content hash recorded for a file whose size and
+// modification time are unchanged, or "".
+func (c *Cache) knownHash(file string, info fs.FileInfo) string {
+	c.mu.Lock()
+	st, ok := c.stamps[file]
+	c.mu.Unlock()
+	if !ok || info == nil || st.Size != info.Size() || st.ModTime != info.ModTime().UnixNano() ||
+		info.ModTime().After(time.Unix(0, st.Seen).Add(-stampMargin)) {
+		return ""
+	}
+	return st.Hash
+}
+
+// stamp records a file's content hash with its size and time.
+func (c *Cache) stamp(file string, info fs.FileInfo, hash string) {
+	if info == nil {
+		return
+	}
+	c.mu.Lock()
+	c.dirty = true
+	c.stamps[file] = fileStamp{Size: info.Size(), ModTime: info.ModTime().UnixNano(), Hash: hash, Seen: c.buildStart.UnixNano()}
+	c.mu.Unlock()
+}
+
+// Dirty reports whether the cache learnt anything since it was created
+// or read, so that saving it again would change it.
+func (c *Cache) Dirty() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.dirty
 }

@@ -57,6 +57,7 @@ type Content struct {
 	conv  *markdown.Converter
 	// entries are the cache entries of the posts.
 	entries map[*Post]*cachedPost
+	cache   *Cache
 }
 
 // Converted counts the post bodies converted from markdown so far; the
@@ -104,6 +105,7 @@ func (c *Content) Convert(p *Post) diag.List {
 	}
 	p.BodyHash = contentHash(res.HTML)
 	if e := c.entries[p]; e != nil {
+		c.cacheDirty()
 		if len(r.diags) == 0 {
 			e.rendered, e.lookups = true, r.lookups
 			e.summary, e.bodyHash, e.headings = res.Summary, p.BodyHash, res.Headings
@@ -127,6 +129,14 @@ func (c *Content) ConvertAll() diag.List {
 		all = append(all, l...)
 	}
 	return all
+}
+
+func (c *Content) cacheDirty() {
+	if c.cache != nil {
+		c.cache.mu.Lock()
+		c.cache.dirty = true
+		c.cache.mu.Unlock()
+	}
 }
 
 // Release drops a converted body from memory once its page is written.
@@ -162,23 +172,31 @@ func Load(src fs.FS, cfg Config, opts LoadOptions, cache *Cache) (*Content, diag
 	var entriesMu sync.Mutex
 	perFile := make([]diag.List, len(files))
 	parallel(len(files), func(i int) {
-		data, err := fs.ReadFile(src, files[i])
-		if err != nil {
-			perFile[i].Errorf(files[i], 0, 0, "", "cannot read the file: %v", err)
-			return
+		info, _ := fs.Stat(src, files[i])
+		var e *cachedPost
+		if hash := cache.knownHash(files[i], info); hash != "" {
+			e = cache.get(files[i], hash)
 		}
-		hash := contentHash(data)
-		e := cache.get(files[i], hash)
 		if e == nil {
-			p, d := parsePost(files[i], data, &cfg)
-			e = &cachedPost{hash: hash, diags: d}
-			if p != nil {
-				tmpl := *p
-				e.post = &tmpl
+			data, err := fs.ReadFile(src, files[i])
+			if err != nil {
+				perFile[i].Errorf(files[i], 0, 0, "", "cannot read the file: %v", err)
+				return
 			}
-			cache.put(files[i], e)
-			parsed[i] = p
-		} else if e.post != nil {
+			hash := contentHash(data)
+			cache.stamp(files[i], info, hash)
+			if e = cache.get(files[i], hash); e == nil {
+				p, d := parsePost(files[i], data, &cfg)
+				e = &cachedPost{hash: hash, diags: d}
+				if p != nil {
+					tmpl := *p
+					e.post = &tmpl
+				}
+				cache.put(files[i], e)
+				parsed[i] = p
+			}
+		}
+		if parsed[i] == nil && e.post != nil {
 			p := *e.post
 			parsed[i] = &p
 		}
@@ -265,6 +283,7 @@ func Load(src fs.FS, cfg Config, opts LoadOptions, cache *Cache) (*Content, diag
 		unpublished: unpublished, urls: urls, images: images}
 	c.conv = markdown.New(markdown.Options{UnsafeHTML: cfg.UnsafeHTML})
 	c.entries = entries
+	c.cache = cache
 	perPost := make([]diag.List, len(published))
 	parallel(len(published), func(i int) {
 		p := published[i]

@@ -25,6 +25,7 @@ type diskCache struct {
 	Posts     map[string]diskPost
 	Images    map[string]knownImage
 	Pages     map[string]pageState
+	Stamps    map[string]fileStamp
 }
 
 // diskPost is a cachedPost with exported fields.
@@ -78,7 +79,7 @@ func (c *Cache) Save(w io.Writer, version string) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	d := diskCache{Version: cacheVersion + " " + version, ConfigSig: c.configSig,
-		Posts: make(map[string]diskPost, len(c.posts)), Images: c.images, Pages: c.pages}
+		Posts: make(map[string]diskPost, len(c.posts)), Images: c.images, Pages: c.pages, Stamps: c.stamps}
 	for file, e := range c.posts {
 		dp := diskPost{Hash: e.hash, Diags: e.diags, Rendered: e.rendered, Lookups: e.lookups,
 			Summary: e.summary, BodyHash: e.bodyHash, Headings: e.headings}
@@ -108,6 +109,9 @@ func ReadCache(r io.Reader, version string) (*Cache, error) {
 	}
 	if d.Pages != nil {
 		c.pages = d.Pages
+	}
+	if d.Stamps != nil {
+		c.stamps = d.Stamps
 	}
 	for file, dp := range d.Posts {
 		e := &cachedPost{hash: dp.Hash, diags: dp.Diags, rendered: dp.Rendered, lookups: dp.Lookups,

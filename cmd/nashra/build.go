@@ -263,9 +263,11 @@ func buildOnce(ctx context.Context, bf *buildFlags, stdout, stderr io.Writer) (*
 		return res, err
 	}
 	step("swap output", t0)
-	t0 = time.Now()
-	saveCache(cacheFile, cache)
-	step("save cache", t0)
+	if cache.Dirty() {
+		t0 = time.Now()
+		saveCache(cacheFile, cache)
+		step("save cache", t0)
+	}
 	fmt.Fprintf(stdout, "built %s (%s, %s) in %s: %d rendered; files: %d written, %d unchanged, %d removed -> %s\n",
 		plural(res.Pages, "page"), plural(res.Posts, "post"), plural(res.Tags, "tag"),
 		time.Since(start).Round(time.Millisecond), res.Rendered, stats.Written, stats.Unchanged, stats.Removed, bf.outDir())

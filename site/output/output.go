@@ -25,6 +25,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -74,6 +75,10 @@ type Dir struct {
 	mu      sync.Mutex
 	files   map[string]string
 	stamps  map[string][2]int64
+	// links are the files kept from the previous output, hard-linked
+	// into the staging folder only at Commit, and only when something
+	// changed at all.
+	links []string
 	dirs    map[string]bool
 	stats   Stats
 	oldSeen bool
@@ -232,19 +237,21 @@ func (d *Dir) Unchanged(rel, hash string) bool {
 	if err != nil || d.old[rel] != hash || !d.intact(rel) {
 		return false
 	}
-	if err := d.prepare(rel, hash); err != nil {
-		return false
-	}
-	dst := filepath.Join(d.staging, filepath.FromSlash(rel))
-	if os.Link(filepath.Join(d.final, filepath.FromSlash(rel)), dst) != nil {
-		d.forget(rel)
-		return false
-	}
+	return d.keep(rel, hash) == nil
+}
+
+// keep records that rel is the previous output's file, unchanged.
+func (d *Dir) keep(rel, hash string) error {
 	d.mu.Lock()
+	defer d.mu.Unlock()
+	if _, dup := d.files[rel]; dup {
+		return fmt.Errorf("output path %s is produced twice", rel)
+	}
+	d.files[rel] = hash
+	d.links = append(d.links, rel)
 	d.stats.Unchanged++
 	d.stamps[rel] = d.oldStamps[rel]
-	d.mu.Unlock()
-	return true
+	return nil
 }
 
 // intact reports whether the previous output's file at rel is still the
@@ -292,19 +299,13 @@ func (d *Dir) forget(rel string) {
 }
 
 func (d *Dir) writeHashed(rel string, data []byte, hash string) error {
+	if d.old[rel] == hash && d.intact(rel) {
+		return d.keep(rel, hash)
+	}
 	if err := d.prepare(rel, hash); err != nil {
 		return err
 	}
 	dst := filepath.Join(d.staging, filepath.FromSlash(rel))
-	if d.old[rel] == hash && d.intact(rel) {
-		if os.Link(filepath.Join(d.final, filepath.FromSlash(rel)), dst) == nil {
-			d.mu.Lock()
-			d.stats.Unchanged++
-			d.stamps[rel] = d.oldStamps[rel]
-			d.mu.Unlock()
-			return nil
-		}
-	}
 	if err := os.WriteFile(dst, data, 0o644); err != nil {
 		d.forget(rel)
 		return fmt.Errorf("writing %s: %w", rel, err)
@@ -344,6 +345,15 @@ func (d *Dir) Commit() (Stats, error) {
 	}
 	stats := d.stats
 	d.mu.Unlock()
+	if d.oldSeen && stats.Written == 0 && stats.Removed == 0 && len(d.files) == len(d.old) {
+		// Nothing changed: the output folder is already this build.
+		d.Abort()
+		return stats, nil
+	}
+	if err := d.linkKept(); err != nil {
+		d.Abort()
+		return stats, err
+	}
 	data, err := json.MarshalIndent(m, "", " ")
 	if err != nil {
 		return stats, err
@@ -357,8 +367,105 @@ func (d *Dir) Commit() (Stats, error) {
 		return stats, fmt.Errorf("replacing %s: %w", d.final, err)
 	}
 	// After the swap, the staging path holds the previous output.
-	_ = os.RemoveAll(d.staging)
+	removeTree(d.staging)
 	return stats, nil
+}
+
+// linkKept hard-links the kept files of the previous output into the
+// staging folder, on every processor.
+func (d *Dir) linkKept() error {
+	var mu sync.Mutex
+	var firstErr error
+	work := make(chan string)
+	var wg sync.WaitGroup
+	for w := 0; w < max(2, runtime.GOMAXPROCS(0)); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for rel := range work {
+				err := d.mkdirFor(rel)
+				if err == nil {
+					err = os.Link(filepath.Join(d.final, filepath.FromSlash(rel)), filepath.Join(d.staging, filepath.FromSlash(rel)))
+				}
+				if err != nil {
+					mu.Lock()
+					if firstErr == nil {
+						firstErr = fmt.Errorf("keeping %s from the previous build: %w; build again, or with -force to start afresh", rel, err)
+					}
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	for _, rel := range d.links {
+		work <- rel
+	}
+	close(work)
+	wg.Wait()
+	return firstErr
+}
+
+// mkdirFor creates the staging folder that will hold rel.
+func (d *Dir) mkdirFor(rel string) error {
+	dir := path.Dir(rel)
+	if dir == "." {
+		return nil
+	}
+	d.mu.Lock()
+	done := d.dirs[dir]
+	d.mu.Unlock()
+	if done {
+		return nil
+	}
+	if err := os.MkdirAll(filepath.Join(d.staging, filepath.FromSlash(dir)), 0o755); err != nil {
+		return err
+	}
+	d.mu.Lock()
+	for p := dir; p != "" && p != "."; p = path.Dir(p) {
+		d.dirs[p] = true
+	}
+	d.mu.Unlock()
+	return nil
+}
+
+// removeTree deletes a folder tree, the files of its subfolders in
+// parallel: the previous output holds thousands of files.
+func removeTree(dir string) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		_ = os.RemoveAll(dir)
+		return
+	}
+	work := make(chan string)
+	var wg sync.WaitGroup
+	for w := 0; w < max(2, runtime.GOMAXPROCS(0)); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for p := range work {
+				_ = os.RemoveAll(p)
+			}
+		}()
+	}
+	for _, e := range entries {
+		p := filepath.Join(dir, e.Name())
+		if !e.IsDir() {
+			work <- p
+			continue
+		}
+		// Spread big folders (posts/, tags/) over the workers too.
+		sub, err := os.ReadDir(p)
+		if err != nil {
+			work <- p
+			continue
+		}
+		for _, s := range sub {
+			work <- filepath.Join(p, s.Name())
+		}
+	}
+	close(work)
+	wg.Wait()
+	_ = os.RemoveAll(dir)
 }
 
 // Abort throws the staging folder away; the output folder is untouched.
