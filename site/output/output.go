@@ -72,13 +72,13 @@ type Dir struct {
 	old            map[string]string
 	oldStamps      map[string][2]int64
 
-	mu      sync.Mutex
-	files   map[string]string
-	stamps  map[string][2]int64
+	mu     sync.Mutex
+	files  map[string]string
+	stamps map[string][2]int64
 	// links are the files kept from the previous output, hard-linked
 	// into the staging folder only at Commit, and only when something
 	// changed at all.
-	links []string
+	links   []string
 	dirs    map[string]bool
 	stats   Stats
 	oldSeen bool
