@@ -1,13 +1,11 @@
 package testtools
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
-	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
+
+	"github.com/nashra-press/nashra/internal/corpus"
 )
 
 // RepoRoot returns the repository's root folder (the one holding go.mod),
@@ -31,46 +29,19 @@ func RepoRoot(t testing.TB) string {
 }
 
 // Corpus returns a folder holding the deterministic benchmark corpus of n
-// posts made by ../shared/bench/gencorpus (seed 1): posts/ and static/.
-// Corpora are kept between runs in the system's temporary folder, keyed by
-// n and a hash of the generator's sources, and must not be modified.
-// Without ../shared beside the repository the test is skipped (failed
-// when CI=true).
+// posts made by ../shared/bench/gencorpus (seed 1): posts/ and static/
+// (see package corpus). Without ../shared beside the repository the test
+// is skipped (failed when CI=true).
 func Corpus(t testing.TB, n int) string {
 	t.Helper()
-	gen := filepath.Join(RepoRoot(t), "..", "shared", "bench", "gencorpus")
-	h := sha256.New()
-	for _, f := range []string{"main.go", "words.txt", "go.mod"} {
-		data, err := os.ReadFile(filepath.Join(gen, f))
-		if err != nil {
-			Unavailable(t, "the benchmark corpus generator is missing (%v); it lives in ../shared/bench/gencorpus beside the repository", err)
-			return ""
-		}
-		h.Write(data)
+	root := RepoRoot(t)
+	if _, err := corpus.Generator(root); err != nil {
+		Unavailable(t, "%v", err)
+		return ""
 	}
-	key := fmt.Sprintf("s1-n%d-%s", n, hex.EncodeToString(h.Sum(nil))[:12])
-	dir := filepath.Join(os.TempDir(), "nashra-corpus", key)
-	if _, err := os.Stat(filepath.Join(dir, "posts")); err == nil {
-		return dir
-	}
-	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	tmp, err := os.MkdirTemp(filepath.Dir(dir), key+".tmp-")
+	dir, err := corpus.Ensure(root, n)
 	if err != nil {
 		t.Fatal(err)
-	}
-	cmd := exec.Command("go", "run", ".", "-n", fmt.Sprint(n), "-seed", "1", "-out", tmp)
-	cmd.Dir = gen
-	if out, err := cmd.CombinedOutput(); err != nil {
-		os.RemoveAll(tmp)
-		t.Fatalf("generating the corpus: %v\n%s", err, out)
-	}
-	if err := os.Rename(tmp, dir); err != nil {
-		os.RemoveAll(tmp)
-		if _, statErr := os.Stat(filepath.Join(dir, "posts")); statErr != nil {
-			t.Fatal(err)
-		}
 	}
 	return dir
 }
