@@ -99,16 +99,20 @@ type tagRef struct {
 }
 
 // knownKeys are the front matter keys a post may have.
-var knownKeys = []string{"title", "date", "updated", "slug", "tags", "summary", "image", "image_alt", "author", "draft"}
+func knownKeys() []string {
+	return []string{"title", "date", "updated", "slug", "tags", "summary", "image", "image_alt", "author", "draft"}
+}
 
 // dateLayouts are the accepted ways of writing a date.
-var dateLayouts = []string{
-	time.RFC3339,
-	"2006-01-02T15:04:05",
-	"2006-01-02 15:04:05",
-	"2006-01-02T15:04",
-	"2006-01-02 15:04",
-	"2006-01-02",
+func dateLayouts() []string {
+	return []string{
+		time.RFC3339,
+		"2006-01-02T15:04:05",
+		"2006-01-02 15:04:05",
+		"2006-01-02T15:04",
+		"2006-01-02 15:04",
+		"2006-01-02",
+	}
 }
 
 // parsePost reads a post's bytes: checks the text, splits and decodes the
@@ -218,8 +222,8 @@ func parsePost(file string, data []byte, cfg *Config) (*Post, diag.List) {
 			}
 			p.Draft = b
 		default:
-			hint := "known keys are " + strings.Join(knownKeys, ", ")
-			if c, ok := diag.Closest(f.key, knownKeys); ok {
+			hint := "known keys are " + strings.Join(knownKeys(), ", ")
+			if c, ok := diag.Closest(f.key, knownKeys()); ok {
 				hint = fmt.Sprintf("did you mean %q?", c)
 			}
 			diags.Add(diag.Diagnostic{File: file, Line: f.line, Col: f.col, Severity: diag.Warning,
@@ -280,7 +284,7 @@ func addFMError(diags *diag.List, file string, data []byte, err error) {
 // parseDate accepts the documented date forms; those without an offset are
 // in loc.
 func parseDate(s string, loc *time.Location) (time.Time, bool) {
-	for _, layout := range dateLayouts {
+	for _, layout := range dateLayouts() {
 		var t time.Time
 		var err error
 		if layout == time.RFC3339 {
