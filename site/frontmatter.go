@@ -70,7 +70,19 @@ func (e *fmError) Error() string { return e.msg }
 // number of lines before the front matter text (so its line 1 is file line
 // offset+1), bodyLine the file line where the body starts.
 func splitFrontMatter(data []byte) (raw rawFrontMatter, body []byte, offset, bodyLine int, err error) {
-	body, err = frontmatter.Parse(bytes.NewReader(data), &raw, frontMatterFormats()...)
+	// adrg/frontmatter copies everything after the front matter, line by
+	// line; hand it only the head of the file, up to the first line that
+	// can close a front matter (and the line after it, which JSON front
+	// matter needs to be empty). It stops at that same line.
+	head := data[:frontMatterHeadEnd(data)]
+	rest, err := frontmatter.Parse(bytes.NewReader(head), &raw, frontMatterFormats()...)
+	if err == nil && raw.format == "" && len(head) < len(data) {
+		// Not closed within the head (a JSON object with nested braces
+		// on lines of their own): let the library read it all.
+		head = data
+		rest, err = frontmatter.Parse(bytes.NewReader(head), &raw, frontMatterFormats()...)
+	}
+	body = data[len(head)-len(rest):]
 	if err != nil {
 		return raw, nil, 0, 0, &fmError{line: 1, msg: "cannot read the front matter: " + err.Error()}
 	}
@@ -99,6 +111,40 @@ func splitFrontMatter(data []byte) (raw rawFrontMatter, body []byte, offset, bod
 	}
 	bodyLine = bytes.Count(data[:len(data)-len(body)], []byte{'\n'}) + 1
 	return raw, body, offset, bodyLine, nil
+}
+
+// frontMatterHeadEnd returns the length of the head of data that holds
+// its front matter: through the line after the first later line that is
+// a closing delimiter (---, +++, ;;; or }), or all of data.
+func frontMatterHeadEnd(data []byte) int {
+	i := bytes.IndexByte(data, '\n')
+	if i < 0 {
+		return len(data)
+	}
+	// Skip leading blank lines as adrg/frontmatter does.
+	for strings.TrimSpace(string(data[:i])) == "" {
+		j := bytes.IndexByte(data[i+1:], '\n')
+		if j < 0 {
+			return len(data)
+		}
+		i += 1 + j
+	}
+	for pos := i + 1; pos < len(data); {
+		end := bytes.IndexByte(data[pos:], '\n')
+		if end < 0 {
+			return len(data)
+		}
+		line := string(bytes.TrimSpace(data[pos : pos+end]))
+		pos += end + 1
+		switch line {
+		case "---", "+++", ";;;", "}":
+			if next := bytes.IndexByte(data[pos:], '\n'); next >= 0 {
+				return pos + next + 1
+			}
+			return len(data)
+		}
+	}
+	return len(data)
 }
 
 func firstLine(data []byte) string {
