@@ -5,6 +5,8 @@ import (
 	"unicode"
 
 	"github.com/yuin/goldmark/ast"
+
+	"github.com/nashra-press/nashra/site/bidi"
 )
 
 // IDs generates heading IDs that keep letters of every script, so Arabic
@@ -45,7 +47,9 @@ func Slugify(s string) string {
 
 // Generate returns a unique ID for a heading with the given text.
 func (ids *IDs) Generate(value []byte, kind ast.NodeKind) []byte {
-	base := Slugify(string(value))
+	// A language marker ("## Title {lang=en}") is not part of the title.
+	text, _ := bidi.TrimMarker(string(value))
+	base := Slugify(text)
 	if base == "" {
 		base = "section"
 	}

@@ -16,6 +16,7 @@ package markdown
 
 import (
 	"bytes"
+	"html"
 	"sort"
 	"strconv"
 	"strings"
@@ -27,9 +28,11 @@ import (
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/renderer"
-	"github.com/yuin/goldmark/renderer/html"
+	ghtml "github.com/yuin/goldmark/renderer/html"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
+
+	"github.com/nashra-press/nashra/site/bidi"
 )
 
 // Options configures a Converter.
@@ -97,13 +100,15 @@ func New(opts Options) *Converter {
 	c := &Converter{key: parser.NewContextKey()}
 	var ro []renderer.Option
 	if opts.UnsafeHTML {
-		ro = append(ro, html.WithUnsafe())
+		ro = append(ro, ghtml.WithUnsafe())
 	}
 	c.md = goldmark.New(
 		goldmark.WithExtensions(extension.GFM,
 			// "↩" points the wrong way in right-to-left text; an upward
 			// arrow reads the same in both directions.
-			extension.NewFootnote(extension.WithFootnoteBacklinkHTML("↑"))),
+			extension.NewFootnote(extension.WithFootnoteBacklinkHTML("↑")),
+			extension.NewTypographer(extension.WithTypographicSubstitutions(arabicPunctuation)),
+			bidi.Extension{}),
 		goldmark.WithParserOptions(
 			parser.WithAutoHeadingID(),
 			parser.WithASTTransformers(util.Prioritized(&transformer{key: c.key}, 1000)),
@@ -111,6 +116,26 @@ func New(opts Options) *Converter {
 		goldmark.WithRendererOptions(ro...),
 	)
 	return c
+}
+
+// arabicPunctuation are the typographer's substitutions: "…" becomes the
+// «…» of Arabic (and of the Jordanian press; docs/arabic-rtl.md), which
+// the bidi pass turns back into “…” inside English paragraphs; << and >>
+// become « and », -- and --- dashes, ... an ellipsis. Single quotes are
+// left as written: the typographer takes a ' between two letters for an
+// apostrophe, which Arabic does not have. Every value is a character, not
+// an entity, so plain text (summaries, search) holds what the page shows.
+var arabicPunctuation = map[extension.TypographicPunctuation][]byte{
+	extension.LeftDoubleQuote:  []byte("«"),
+	extension.RightDoubleQuote: []byte("»"),
+	extension.LeftSingleQuote:  nil,
+	extension.RightSingleQuote: nil,
+	extension.Apostrophe:       nil,
+	extension.EnDash:           []byte("–"),
+	extension.EmDash:           []byte("—"),
+	extension.Ellipsis:         []byte("…"),
+	extension.LeftAngleQuote:   []byte("«"),
+	extension.RightAngleQuote:  []byte("»"),
 }
 
 // conversion is the per-call state shared with the AST transformer.
@@ -221,6 +246,18 @@ func (t *transformer) Transform(doc *ast.Document, reader text.Reader, pc parser
 		}
 		return ast.WalkContinue, nil
 	})
+}
+
+// decodeText resolves backslash escapes and character references in the
+// text of a Text node, as goldmark's HTML writer does: "AT\&amp;T" is
+// "AT&T" in plain text.
+func decodeText(v []byte) []byte {
+	if bytes.IndexByte(v, '\\') < 0 && bytes.IndexByte(v, '&') < 0 {
+		return v
+	}
+	v = util.UnescapePunctuations(v)
+	v = util.ResolveNumericReferences(v)
+	return util.ResolveEntityNames(v)
 }
 
 func isMoreMarker(hb *ast.HTMLBlock, src []byte) bool {
@@ -338,13 +375,21 @@ func (t *textWriter) String() string { return string(t.b) }
 func (t *textWriter) walk(n ast.Node, src []byte) {
 	switch n := n.(type) {
 	case *ast.Text:
-		t.write(n.Segment.Value(src))
+		v := n.Segment.Value(src)
+		if !n.IsRaw() {
+			v = decodeText(v)
+		}
+		t.write(v)
 		if n.SoftLineBreak() || n.HardLineBreak() {
 			t.space()
 		}
 		return
 	case *ast.String:
-		t.write(n.Value)
+		if n.IsCode() {
+			t.write([]byte(html.UnescapeString(string(n.Value))))
+		} else {
+			t.write(n.Value)
+		}
 		return
 	case *ast.AutoLink:
 		t.write(n.URL(src))

@@ -1,0 +1,581 @@
+// Package bidi keeps mixed Arabic and Latin text in the right order.
+//
+// In a right-to-left paragraph the Unicode bidirectional algorithm
+// reorders runs of left-to-right text (acronyms, names, codes, phone
+// numbers) in ways an Arabic reader does not expect: "منظمات مثل CICA، SCO،
+// وCSTO." shows SCO before CICA, "C++" shows as "++C", "+962 6 593 3000"
+// breaks into reversed groups. The W3C rule (docs/arabic-rtl.md, B3) is to
+// wrap every opposite-direction phrase tightly in an element that has a
+// dir attribute; in HTML, dir isolates its content from its neighbours.
+//
+// This package finds those phrases and wraps them:
+//
+//   - [Spans] finds the runs to isolate in a string: in right-to-left text,
+//     each run of left-to-right letters (Latin, Cyrillic, …; it may hold
+//     spaces, digits and . - & / ' + @ _ : and balanced brackets, and ends
+//     on a letter, a digit or a trailing + or #, so "C++" and "C#" stay
+//     whole) and each phone number ("+962 6 593 3000", "+2"); plain
+//     numbers, dates such as 05/12/2024 and percentages are left alone, as
+//     the browser already shows them right. Runs are split by Arabic
+//     letters and by the Arabic comma, semicolon and question mark, so
+//     each item of a list is isolated on its own. In left-to-right text it
+//     finds the runs of Arabic.
+//   - [HTML] escapes a plain string (a title, a summary, a tag label) for
+//     HTML and wraps its runs in <span dir="ltr">; a string made only of
+//     Latin words becomes one <span lang="en" dir="ltr">.
+//   - [Controls] does the same for plain-text sinks (feed titles,
+//     og:title), with the invisible isolates RLI, LRI and PDI.
+//   - [Extension] does it inside goldmark's syntax tree for post bodies,
+//     and marks English paragraphs, code and tables (see its doc).
+//
+// Nothing is ever given dir="auto": it takes the direction of the first
+// strong letter, so an Arabic paragraph that starts with "CICA" would turn
+// left-to-right.
+package bidi
+
+import (
+	"html"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Direction is a base direction of text.
+type Direction int
+
+const (
+	// RTL is right-to-left: Arabic.
+	RTL Direction = iota
+	// LTR is left-to-right: English, and code.
+	LTR
+)
+
+// String returns "rtl" or "ltr", the values of the dir attribute.
+func (d Direction) String() string {
+	if d == LTR {
+		return "ltr"
+	}
+	return "rtl"
+}
+
+// Opposite returns the other direction.
+func (d Direction) Opposite() Direction {
+	if d == LTR {
+		return RTL
+	}
+	return LTR
+}
+
+// Kind tells what a Span holds.
+type Kind int
+
+const (
+	// Words is a run of letters of the opposite direction, with what may
+	// come between them.
+	Words Kind = iota
+	// Phone is a phone number or a signed number: "+962 6 593 3000", "+2".
+	Phone
+)
+
+// Span is a run of text to isolate: s[Start:End], in bytes.
+type Span struct {
+	Start, End int
+	Kind       Kind
+}
+
+// Control characters of the Unicode bidirectional algorithm (UAX #9).
+const (
+	LRI = "\u2066" // left-to-right isolate
+	RLI = "\u2067" // right-to-left isolate
+	FSI = "\u2068" // first-strong isolate
+	PDI = "\u2069" // pop directional isolate
+)
+
+// IsRTLLetter reports whether r is a letter (or a combining mark) of a
+// right-to-left script: Arabic, Hebrew, Syriac, Thaana, N'Ko and the like.
+func IsRTLLetter(r rune) bool {
+	if r < 0x0590 {
+		return false
+	}
+	if !unicode.IsLetter(r) && !unicode.Is(unicode.Mn, r) {
+		return false
+	}
+	return unicode.In(r, unicode.Arabic, unicode.Hebrew, unicode.Syriac, unicode.Thaana,
+		unicode.Nko, unicode.Samaritan, unicode.Mandaic, unicode.Adlam, unicode.Hanifi_Rohingya, unicode.Yezidi)
+}
+
+// IsLTRLetter reports whether r is a letter of a left-to-right script:
+// Latin, Cyrillic, Greek, and every other script not written from right
+// to left.
+func IsLTRLetter(r rune) bool {
+	return unicode.IsLetter(r) && !IsRTLLetter(r)
+}
+
+// isArabicPunct reports the Arabic comma, semicolon and question mark,
+// which end a left-to-right run (they belong to the Arabic sentence).
+func isArabicPunct(r rune) bool {
+	return r == '،' || r == '؛' || r == '؟'
+}
+
+func isASCIIDigit(r rune) bool { return r >= '0' && r <= '9' }
+
+func isArabicDigit(r rune) bool {
+	return r >= '٠' && r <= '٩' || r >= '۰' && r <= '۹'
+}
+
+func isSpace(r rune) bool {
+	return r == ' ' || r == '\u00a0' || r == '\n' || r == '\t' || r == '\u202f'
+}
+
+// Spans returns the runs of s to isolate when s is inside text of
+// direction base: in right-to-left text the left-to-right runs and phone
+// numbers, in left-to-right text the right-to-left runs. Spans are sorted
+// and do not overlap.
+func Spans(s string, base Direction) []Span {
+	if base == LTR {
+		return rtlRuns(s)
+	}
+	spans := ltrRuns(s)
+	phones := phoneNumbers(s)
+	if len(phones) == 0 {
+		return spans
+	}
+	// Keep the phone numbers that no run of words already holds.
+	var out []Span
+	i := 0
+	for _, p := range phones {
+		for i < len(spans) && spans[i].End <= p.Start {
+			out = append(out, spans[i])
+			i++
+		}
+		if i < len(spans) && spans[i].Start < p.End {
+			continue
+		}
+		out = append(out, p)
+	}
+	return append(out, spans[i:]...)
+}
+
+// inLTRRun reports whether r may appear inside a left-to-right run (not
+// necessarily at its ends).
+func inLTRRun(r rune) bool {
+	switch {
+	case IsLTRLetter(r), isASCIIDigit(r), isSpace(r):
+		return true
+	case unicode.Is(unicode.Mn, r) && !IsRTLLetter(r):
+		return true // accents written as combining marks
+	}
+	switch r {
+	case '.', '-', '&', '/', '\'', '’', '+', '@', '_', ':', '#', '%', '?', '=', '~', '!',
+		'(', ')', '[', ']', '‐', '–':
+		return true
+	}
+	return false
+}
+
+// ltrRuns finds the left-to-right runs of s.
+func ltrRuns(s string) []Span {
+	var out []Span
+	start := -1
+	flush := func(end int) {
+		if start >= 0 {
+			out = append(out, candidateRuns(s, start, end)...)
+			start = -1
+		}
+	}
+	for i, r := range s {
+		if inLTRRun(r) {
+			if start < 0 {
+				start = i
+			}
+			continue
+		}
+		flush(i)
+	}
+	flush(len(s))
+	return out
+}
+
+// candidateRuns turns s[start:end], a stretch of characters that may
+// belong to a run, into runs: unmatched brackets split it, each piece is
+// trimmed to start on a letter or digit and end on a letter, a digit or a
+// trailing + or #, leading words without letters (numbers, dates) are
+// dropped, and a piece without a letter is no run.
+func candidateRuns(s string, start, end int) []Span {
+	// Find unmatched brackets: they split the stretch.
+	type open struct {
+		at int
+		r  rune
+	}
+	var stack []open
+	var cuts []int
+	for i := start; i < end; {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch r {
+		case '(', '[':
+			stack = append(stack, open{i, r})
+		case ')', ']':
+			want := '('
+			if r == ']' {
+				want = '['
+			}
+			if n := len(stack); n > 0 && stack[n-1].r == want {
+				stack = stack[:n-1]
+			} else {
+				cuts = append(cuts, i)
+			}
+		}
+		i += size
+	}
+	for _, o := range stack {
+		cuts = append(cuts, o.at)
+	}
+	sortInts(cuts)
+	var out []Span
+	from := start
+	for _, c := range cuts {
+		if sp, ok := trimRun(s, from, c); ok {
+			out = append(out, sp)
+		}
+		from = c + 1 // brackets are one byte
+	}
+	if sp, ok := trimRun(s, from, end); ok {
+		out = append(out, sp)
+	}
+	return out
+}
+
+func lastRune(s string) rune {
+	r, _ := utf8.DecodeLastRuneInString(s)
+	return r
+}
+
+func sortInts(a []int) {
+	for i := 1; i < len(a); i++ {
+		for j := i; j > 0 && a[j] < a[j-1]; j-- {
+			a[j], a[j-1] = a[j-1], a[j]
+		}
+	}
+}
+
+// trimRun trims s[start:end] to a run and reports whether it is one.
+func trimRun(s string, start, end int) (Span, bool) {
+	isEdge := func(r rune) bool { return IsLTRLetter(r) || isASCIIDigit(r) }
+	// Leading: skip to the first letter or digit.
+	for start < end {
+		r, size := utf8.DecodeRuneInString(s[start:end])
+		if isEdge(r) {
+			break
+		}
+		start += size
+	}
+	// Drop leading words that hold no letter: "2024 CICA" isolates CICA
+	// only, and "17/12/2024" or "50%" is not a run at all.
+	for start < end {
+		word := start
+		hasLetter := false
+		for word < end {
+			r, size := utf8.DecodeRuneInString(s[word:end])
+			if isSpace(r) {
+				break
+			}
+			if IsLTRLetter(r) {
+				hasLetter = true
+			}
+			word += size
+		}
+		if hasLetter {
+			break
+		}
+		start = word
+		for start < end {
+			r, size := utf8.DecodeRuneInString(s[start:end])
+			if isEdge(r) {
+				break
+			}
+			start += size
+		}
+	}
+	// Trailing: back to a letter or digit, keeping + and # that follow
+	// one ("C++", "C#"), and the last / of a URL.
+	url := strings.Contains(s[start:end], "://")
+	for end > start {
+		r, size := utf8.DecodeLastRuneInString(s[start:end])
+		if isEdge(r) || url && r == '/' && end-size > start && isEdge(lastRune(s[start:end-size])) {
+			break
+		}
+		if r == '+' || r == '#' {
+			j := end - size
+			for j > start && s[j-1] == '+' {
+				j--
+			}
+			if j > start {
+				p, _ := utf8.DecodeLastRuneInString(s[start:j])
+				if isEdge(p) {
+					break
+				}
+			}
+		}
+		end -= size
+	}
+	if start >= end {
+		return Span{}, false
+	}
+	for _, r := range s[start:end] {
+		if IsLTRLetter(r) {
+			return Span{Start: start, End: end, Kind: Words}, true
+		}
+	}
+	return Span{}, false
+}
+
+// phoneNumbers finds phone numbers and signed numbers: a "+" before a
+// digit ("+962 6 593 3000", "+2"), or groups of digits separated by
+// spaces or brackets with at least seven digits in all ("06 593 3000").
+// Groups may be separated by one space, "-", "." or a bracketed group
+// "(6)". Without them the browser would show the groups in reverse order,
+// or the "+" after the number.
+func phoneNumbers(s string) []Span {
+	var out []Span
+	i := 0
+	for i < len(s) {
+		c := s[i]
+		startsPlus := c == '+' && i+1 < len(s) && isASCIIDigit(rune(s[i+1]))
+		startsDigit := isASCIIDigit(rune(c)) || c == '(' && i+1 < len(s) && isASCIIDigit(rune(s[i+1]))
+		if !(startsPlus || startsDigit) || i > 0 && !phoneBoundary(s[:i]) {
+			_, size := utf8.DecodeRuneInString(s[i:])
+			i += size
+			continue
+		}
+		end, digits, groups, spaced := scanPhone(s, i)
+		if startsPlus && digits > 0 || groups >= 2 && digits >= 7 && spaced {
+			out = append(out, Span{Start: i, End: end, Kind: Phone})
+			i = end
+			continue
+		}
+		// Skip the number, so that a phone number is not found in its tail.
+		i = max(end, i+1)
+	}
+	return out
+}
+
+// phoneBoundary reports whether a number may start after before: not in
+// the middle of a word or a number ("UTC+5", "2+2", "3.5").
+func phoneBoundary(before string) bool {
+	r, _ := utf8.DecodeLastRuneInString(before)
+	return !(unicode.IsLetter(r) || unicode.IsDigit(r) || r == '.' || r == ',' || r == '+' || r == '/' || r == '-' || r == ')')
+}
+
+// scanPhone reads a phone number starting at i and returns where it ends,
+// how many digits and digit groups it has, and whether a space or bracket
+// separates groups.
+func scanPhone(s string, i int) (end, digits, groups int, spaced bool) {
+	if s[i] == '+' {
+		i++
+	}
+	end = i
+	for i < len(s) {
+		// A group: digits, or digits in brackets.
+		j := i
+		bracket := s[j] == '('
+		if bracket {
+			j++
+		}
+		k := j
+		for k < len(s) && isASCIIDigit(rune(s[k])) {
+			k++
+		}
+		if k == j || bracket && (k >= len(s) || s[k] != ')') {
+			break
+		}
+		digits += k - j
+		if bracket {
+			k++
+			spaced = true
+		}
+		groups++
+		end = k
+		// A separator, then another group.
+		if k >= len(s) {
+			break
+		}
+		next := k
+		switch s[k] {
+		case ' ', '-', '.':
+			next++
+		case '(':
+		default:
+			return end, digits, groups, spaced
+		}
+		if next >= len(s) || !(isASCIIDigit(rune(s[next])) || s[next] == '(' && next+1 < len(s) && isASCIIDigit(rune(s[next+1]))) {
+			break
+		}
+		if s[k] == ' ' || s[k] == '(' {
+			spaced = true
+		}
+		i = next
+	}
+	return end, digits, groups, spaced
+}
+
+// rtlRuns finds the right-to-left runs of s, for Arabic inside English: a
+// run starts and ends on an Arabic letter and may hold spaces, digits,
+// Arabic punctuation and tatweel.
+func rtlRuns(s string) []Span {
+	var out []Span
+	start, last := -1, -1
+	for i, r := range s {
+		switch {
+		case IsRTLLetter(r):
+			if start < 0 {
+				start = i
+			}
+			last = i + utf8.RuneLen(r)
+		case start >= 0 && last == i && unicode.Is(unicode.Mn, r):
+			// a mark (tashkeel) on the last letter
+			last = i + utf8.RuneLen(r)
+		case start >= 0 && (isSpace(r) || isArabicPunct(r) || isArabicDigit(r) || isASCIIDigit(r) ||
+			r == 'ـ' || r == '.' || r == '-' || r == '/' || r == ':' || unicode.Is(unicode.Mn, r)):
+			// may continue the run
+		default:
+			if start >= 0 {
+				out = append(out, Span{Start: start, End: last, Kind: Words})
+				start = -1
+			}
+		}
+	}
+	if start >= 0 {
+		out = append(out, Span{Start: start, End: last, Kind: Words})
+	}
+	return out
+}
+
+// Script tells which letters a text holds.
+type Script struct {
+	// RTL and LTR count the letters of right-to-left and left-to-right
+	// scripts; Latin counts the Latin ones among LTR.
+	RTL, LTR, Latin int
+	// Words counts the words with a left-to-right letter.
+	Words int
+}
+
+// Scan counts the letters of s by direction.
+func Scan(s string) Script {
+	var sc Script
+	inWord := false
+	for _, r := range s {
+		switch {
+		case IsRTLLetter(r):
+			if unicode.IsLetter(r) {
+				sc.RTL++
+			}
+			inWord = false
+		case IsLTRLetter(r):
+			sc.LTR++
+			if unicode.Is(unicode.Latin, r) {
+				sc.Latin++
+			}
+			if !inWord {
+				sc.Words++
+				inWord = true
+			}
+		case isSpace(r) || unicode.IsPunct(r) && r != '\'' && r != '’' && r != '-':
+			inWord = false
+		}
+	}
+	return sc
+}
+
+// WhollyLTR reports whether s is left-to-right text that stands on its
+// own, such as an English sentence: two words or more of left-to-right
+// letters and no right-to-left letter. A single word (a name, an acronym)
+// is not: it is isolated inline instead, without a language.
+func WhollyLTR(s string) bool {
+	sc := Scan(s)
+	return sc.RTL == 0 && sc.Words >= 2
+}
+
+// LangOf returns the language to declare for wholly left-to-right text:
+// "en" when its letters are Latin (English is the embassy's other
+// language), "" when they are not (Cyrillic could be Kazakh or Russian).
+func LangOf(s string) string {
+	sc := Scan(s)
+	if sc.LTR > 0 && sc.Latin == sc.LTR {
+		return "en"
+	}
+	return ""
+}
+
+// HTML escapes s for HTML text and isolates its runs for right-to-left
+// text: each left-to-right run and phone number is wrapped in
+// <span dir="ltr">. When s is wholly left-to-right (WhollyLTR), the whole
+// string is one <span dir="ltr">, with lang="en" when its letters are
+// Latin.
+func HTML(s string) string {
+	if s == "" {
+		return ""
+	}
+	if WhollyLTR(s) {
+		open := `<span dir="ltr">`
+		if LangOf(s) == "en" {
+			open = `<span lang="en" dir="ltr">`
+		}
+		return open + html.EscapeString(s) + "</span>"
+	}
+	spans := Spans(s, RTL)
+	if len(spans) == 0 {
+		return html.EscapeString(s)
+	}
+	var b strings.Builder
+	b.Grow(len(s) + len(spans)*24)
+	at := 0
+	for _, sp := range spans {
+		b.WriteString(html.EscapeString(s[at:sp.Start]))
+		b.WriteString(`<span dir="ltr">`)
+		b.WriteString(html.EscapeString(s[sp.Start:sp.End]))
+		b.WriteString(`</span>`)
+		at = sp.End
+	}
+	b.WriteString(html.EscapeString(s[at:]))
+	return b.String()
+}
+
+// Controls returns s for a plain-text sink read by programs of unknown
+// direction (feed readers, link previews): wrapped in RLI … PDI so it
+// shows right-to-left even in a left-to-right interface, with each
+// left-to-right run inside wrapped in LRI … PDI. Wholly left-to-right text
+// is wrapped in LRI … PDI. Text that holds no letters is returned as is.
+func Controls(s string) string {
+	sc := Scan(s)
+	switch {
+	case s == "" || sc.RTL == 0 && sc.LTR == 0:
+		return s
+	case WhollyLTR(s) || sc.RTL == 0:
+		return LRI + s + PDI
+	}
+	var b strings.Builder
+	b.WriteString(RLI)
+	at := 0
+	for _, sp := range Spans(s, RTL) {
+		b.WriteString(s[at:sp.Start])
+		b.WriteString(LRI)
+		b.WriteString(s[sp.Start:sp.End])
+		b.WriteString(PDI)
+		at = sp.End
+	}
+	b.WriteString(s[at:])
+	b.WriteString(PDI)
+	return b.String()
+}
+
+// StripControls removes the bidirectional control characters (isolates,
+// embeddings, overrides and marks) from s.
+func StripControls(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r >= '\u2066' && r <= '\u2069', r >= '\u202a' && r <= '\u202e', r == '\u200e', r == '\u200f', r == '\u061c':
+			return -1
+		}
+		return r
+	}, s)
+}

@@ -1,0 +1,582 @@
+package bidi
+
+import (
+	"html"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	east "github.com/yuin/goldmark/extension/ast"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/renderer"
+	ghtml "github.com/yuin/goldmark/renderer/html"
+	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
+)
+
+// Extension is a goldmark extension that isolates opposite-direction text
+// in a document whose base direction is right-to-left:
+//
+//   - in every paragraph, heading, list item and table cell, each
+//     left-to-right run and phone number (see [Spans]) is wrapped in
+//     <span dir="ltr">; a run may span several inline elements
+//     ("**Astana** International Forum" is one run), and an element whose
+//     text is wholly left-to-right is isolated as a whole;
+//   - a paragraph or heading that ends with a language marker such as
+//     {lang=en} (the marker is removed), or whose text is wholly
+//     left-to-right (two words or more, no Arabic letter), gets lang and
+//     dir attributes: <p lang="en" dir="ltr">; a list item gets a
+//     <span lang="en" dir="ltr"> around its text instead, so its marker
+//     stays on the right. Inside such a block the roles swap: runs of
+//     Arabic are wrapped in <span lang="ar" dir="rtl">, and the Arabic
+//     quotation marks that the typographer made from "…" become “…”;
+//   - code spans get dir="ltr"; code blocks are written <pre dir="ltr">.
+//
+// Nothing gets dir="auto". The extension only adds elements and
+// attributes: the text itself is unchanged, apart from the removed
+// language markers and the quotation marks of left-to-right blocks.
+type Extension struct{}
+
+// Extend implements goldmark.Extender.
+func (Extension) Extend(m goldmark.Markdown) {
+	m.Parser().AddOptions(parser.WithASTTransformers(util.Prioritized(transformer{}, 500)))
+	m.Renderer().AddOptions(renderer.WithNodeRenderers(util.Prioritized(nodeRenderer{}, 100)))
+}
+
+// KindIsolate is the kind of Isolate nodes.
+var KindIsolate = ast.NewNodeKind("BidiIsolate")
+
+// Isolate is an inline node that isolates its children with a direction
+// (and a language, when known): <span lang="en" dir="ltr">.
+type Isolate struct {
+	ast.BaseInline
+	Dir  Direction
+	Lang string
+}
+
+// Kind implements ast.Node.
+func (n *Isolate) Kind() ast.NodeKind { return KindIsolate }
+
+// Dump implements ast.Node.
+func (n *Isolate) Dump(source []byte, level int) {
+	ast.DumpHelper(n, source, level, map[string]string{"Dir": n.Dir.String(), "Lang": n.Lang}, nil)
+}
+
+// NewIsolate returns an empty Isolate.
+func NewIsolate(dir Direction, lang string) *Isolate {
+	return &Isolate{Dir: dir, Lang: lang}
+}
+
+// markerRe matches a language marker at the end of a block: {lang=en}.
+var markerRe = regexp.MustCompile(`[ \t]*\{lang=([A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*)\}[ \t]*$`)
+
+// TrimMarker removes a trailing language marker ("{lang=en}") from a
+// line of text and returns the text and the language ("" when there is
+// no marker). Heading IDs are made from the text without it.
+func TrimMarker(s string) (string, string) {
+	m := markerRe.FindStringSubmatchIndex(s)
+	if m == nil {
+		return s, ""
+	}
+	return s[:m[0]], s[m[2]:m[3]]
+}
+
+// rtlLanguages are the primary language subtags written right to left.
+var rtlLanguages = map[string]bool{"ar": true, "fa": true, "ur": true, "he": true, "yi": true, "ps": true,
+	"sd": true, "ug": true, "ckb": true, "dv": true, "syr": true, "arc": true, "ku": false}
+
+// DirOfLang returns the direction of a language tag: right-to-left for
+// Arabic, Persian, Urdu, Hebrew and the like, left-to-right otherwise.
+func DirOfLang(tag string) Direction {
+	primary, _, _ := strings.Cut(strings.ToLower(tag), "-")
+	if rtlLanguages[primary] {
+		return RTL
+	}
+	return LTR
+}
+
+type transformer struct{}
+
+// Transform implements parser.ASTTransformer.
+func (transformer) Transform(doc *ast.Document, reader text.Reader, pc parser.Context) {
+	src := reader.Source()
+	walkBlocks(doc, RTL, src)
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if entering && n.Kind() == ast.KindCodeSpan {
+			n.SetAttributeString("dir", []byte("ltr"))
+		}
+		return ast.WalkContinue, nil
+	})
+}
+
+// walkBlocks visits the blocks under n, in text of direction dir.
+func walkBlocks(n ast.Node, dir Direction, src []byte) {
+	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+		switch c.Kind() {
+		case ast.KindParagraph, ast.KindHeading:
+			textBlock(c, dir, src, true)
+		case ast.KindTextBlock:
+			textBlock(c, dir, src, false)
+		case east.KindTableCell:
+			cellDir := dir
+			if lang := trimMarker(c, src); lang != "" {
+				cellDir = DirOfLang(lang)
+				c.SetAttributeString("lang", []byte(lang))
+				c.SetAttributeString("dir", []byte(cellDir.String()))
+			}
+			isolateInline(c, cellDir, src)
+		case ast.KindCodeBlock, ast.KindFencedCodeBlock, ast.KindHTMLBlock, ast.KindThematicBreak:
+		default:
+			if c.Type() == ast.TypeBlock {
+				walkBlocks(c, dir, src)
+			}
+		}
+	}
+}
+
+// textBlock gives a block of inline content its language and direction
+// when it is marked or wholly left-to-right, then isolates the runs in it.
+// attrs says whether the block's element takes the attributes itself
+// (<p>, <h2>); otherwise (a tight list item's text) its content is
+// wrapped in an Isolate.
+func textBlock(b ast.Node, dir Direction, src []byte, attrs bool) {
+	lang := trimMarker(b, src)
+	blockDir := dir
+	switch {
+	case lang != "":
+		blockDir = DirOfLang(lang)
+	case dir == RTL && WhollyLTR(nodeText(b, src)):
+		blockDir, lang = LTR, LangOf(nodeText(b, src))
+	}
+	if lang == "" && blockDir == dir {
+		isolateInline(b, dir, src)
+		return
+	}
+	container := b
+	if attrs {
+		if lang != "" {
+			b.SetAttributeString("lang", []byte(lang))
+		}
+		b.SetAttributeString("dir", []byte(blockDir.String()))
+	} else {
+		iso := NewIsolate(blockDir, lang)
+		for c := b.FirstChild(); c != nil; {
+			next := c.NextSibling()
+			b.RemoveChild(b, c)
+			iso.AppendChild(iso, c)
+			c = next
+		}
+		b.AppendChild(b, iso)
+		container = iso
+	}
+	isolateInline(container, blockDir, src)
+	if blockDir == LTR {
+		englishQuotes(container)
+	}
+}
+
+// trimMarker removes a language marker from the end of the block's last
+// text and returns its language, or "".
+func trimMarker(b ast.Node, src []byte) string {
+	t, ok := b.LastChild().(*ast.Text)
+	if !ok || t.Segment.Padding != 0 {
+		return ""
+	}
+	v := string(t.Segment.Value(src))
+	rest, lang := TrimMarker(v)
+	if lang == "" {
+		return ""
+	}
+	t.Segment = t.Segment.WithStop(t.Segment.Start + len(rest))
+	// Drop what is left empty, and the spaces and line break before the
+	// marker.
+	for {
+		t, ok := b.LastChild().(*ast.Text)
+		if !ok || t.Segment.Padding != 0 {
+			break
+		}
+		t.SetSoftLineBreak(false)
+		t.SetHardLineBreak(false)
+		v := t.Segment.Value(src)
+		t.Segment = t.Segment.WithStop(t.Segment.Start + len(strings.TrimRight(string(v), " \t\n")))
+		if !t.Segment.IsEmpty() {
+			break
+		}
+		b.RemoveChild(b, t)
+	}
+	return lang
+}
+
+// englishQuotes turns the Arabic quotation marks made by the typographer
+// (ast.String nodes; « and » typed by the author are ast.Text) into
+// English ones, outside Arabic isolates.
+func englishQuotes(n ast.Node) {
+	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+		switch c := c.(type) {
+		case *ast.String:
+			switch string(c.Value) {
+			case "«":
+				c.Value = []byte("“")
+			case "»":
+				c.Value = []byte("”")
+			}
+		case *Isolate:
+			if c.Dir == LTR {
+				englishQuotes(c)
+			}
+		case *ast.CodeSpan:
+		default:
+			englishQuotes(c)
+		}
+	}
+}
+
+// item is one child of an inline container, as seen by isolateInline.
+type item struct {
+	node ast.Node
+	// text is a splittable Text node; atom is an element whose text holds
+	// no letter of the container's direction (it may join a run); hard is
+	// an element with such letters, or one without text (code, images):
+	// it ends runs.
+	text, atom bool
+	span       int // index of the span that holds the item, or -1
+}
+
+// unit is a piece of the combined text that cannot be cut: a character
+// (or a backslash escape, or an entity) of a Text node, or a whole item.
+type unit struct {
+	item           int
+	cStart, cEnd   int // in the combined text
+	sStart, sEnd   int // in the source, for Text units
+	lineBreak, raw bool
+}
+
+// isolateInline wraps the opposite-direction runs among the children of
+// container, which is in text of direction dir, and recurses into the
+// elements left outside the runs.
+func isolateInline(container ast.Node, dir Direction, src []byte) {
+	var items []item
+	for c := container.FirstChild(); c != nil; c = c.NextSibling() {
+		items = append(items, item{node: c, span: -1})
+	}
+	if len(items) == 0 {
+		return
+	}
+	own := IsRTLLetter
+	hardMark := "ا" // a letter of the container's direction: ends a run
+	if dir == LTR {
+		own, hardMark = IsLTRLetter, "a"
+	}
+	var combined strings.Builder
+	var units []unit
+	add := func(i int, s string, u unit) {
+		u.item = i
+		u.cStart = combined.Len()
+		combined.WriteString(s)
+		u.cEnd = combined.Len()
+		units = append(units, u)
+	}
+	for i := range items {
+		switch n := items[i].node.(type) {
+		case *ast.Text:
+			if n.Segment.Padding != 0 {
+				items[i].atom = true
+				add(i, string(n.Segment.Value(src)), unit{})
+				break
+			}
+			items[i].text = true
+			textUnits(src, n.Segment.Start, n.Segment.Stop, func(s string, a, b int) {
+				add(i, s, unit{sStart: a, sEnd: b})
+			})
+			if n.SoftLineBreak() || n.HardLineBreak() {
+				add(i, "\n", unit{lineBreak: true})
+			}
+		case *ast.String:
+			items[i].atom = true
+			v := string(n.Value)
+			if n.IsCode() || n.IsRaw() {
+				v = html.UnescapeString(v)
+			}
+			add(i, v, unit{})
+		case *ast.CodeSpan, *ast.Image, *ast.RawHTML, *Isolate:
+			add(i, "\uFFFC", unit{})
+		default:
+			t := nodeText(n, src)
+			if t == "" || strings.IndexFunc(t, own) >= 0 {
+				add(i, hardMark, unit{})
+			} else {
+				items[i].atom = true
+				add(i, t, unit{})
+			}
+		}
+	}
+	spans := Spans(combined.String(), dir)
+	// Snap the spans outwards to whole units, then merge the ones that
+	// now touch.
+	var snapped []Span
+	for _, sp := range spans {
+		for _, u := range units {
+			if u.cStart < sp.Start && sp.Start < u.cEnd {
+				sp.Start = u.cStart
+			}
+			if u.cStart < sp.End && sp.End < u.cEnd {
+				sp.End = u.cEnd
+			}
+		}
+		if n := len(snapped); n > 0 && sp.Start <= snapped[n-1].End {
+			snapped[n-1].End = max(snapped[n-1].End, sp.End)
+			continue
+		}
+		snapped = append(snapped, sp)
+	}
+	if len(snapped) == 0 {
+		recurseInline(items, dir, src)
+		return
+	}
+	spanOf := func(u unit) int {
+		for k, sp := range snapped {
+			if sp.Start <= u.cStart && u.cEnd <= sp.End && u.cStart < u.cEnd {
+				return k
+			}
+		}
+		return -1
+	}
+	// Rebuild the children: Text nodes cut at span edges, each span's
+	// pieces moved into an Isolate.
+	type piece struct {
+		node ast.Node
+		span int
+	}
+	var pieces []piece
+	first := 0 // the first unit of the current item
+	for idx := range items {
+		it := &items[idx]
+		last := first
+		for last < len(units) && units[last].item == idx {
+			last++
+		}
+		us := units[first:last]
+		first = last
+		if !it.text {
+			if len(us) > 0 {
+				it.span = spanOf(us[0])
+			}
+			pieces = append(pieces, piece{it.node, it.span})
+			continue
+		}
+		orig := it.node.(*ast.Text)
+		// Group the units of this Text by span.
+		var groups []piece
+		var groupStart, groupEnd int
+		cur := -2
+		flush := func() {
+			if cur == -2 {
+				return
+			}
+			t := ast.NewTextSegment(text.NewSegment(groupStart, groupEnd))
+			t.SetRaw(orig.IsRaw())
+			groups = append(groups, piece{t, cur})
+		}
+		for _, u := range us {
+			if u.lineBreak {
+				continue
+			}
+			s := spanOf(u)
+			if s != cur {
+				flush()
+				cur, groupStart = s, u.sStart
+			}
+			groupEnd = u.sEnd
+		}
+		flush()
+		if len(groups) == 0 {
+			// An empty Text (or only a line break): keep it as it is.
+			pieces = append(pieces, piece{orig, -1})
+			continue
+		}
+		lastText := groups[len(groups)-1].node.(*ast.Text)
+		lastText.SetSoftLineBreak(orig.SoftLineBreak())
+		lastText.SetHardLineBreak(orig.HardLineBreak())
+		pieces = append(pieces, groups...)
+	}
+	container.RemoveChildren(container)
+	opposite := dir.Opposite()
+	lang := ""
+	if opposite == RTL {
+		lang = "ar"
+	}
+	var iso *Isolate
+	isoSpan := -1
+	for _, p := range pieces {
+		if p.span < 0 {
+			iso, isoSpan = nil, -1
+			container.AppendChild(container, p.node)
+			continue
+		}
+		if iso == nil || isoSpan != p.span {
+			iso, isoSpan = NewIsolate(opposite, lang), p.span
+			container.AppendChild(container, iso)
+		}
+		iso.AppendChild(iso, p.node)
+	}
+	recurseInline(items, dir, src)
+}
+
+// recurseInline isolates runs inside the elements that no span holds.
+func recurseInline(items []item, dir Direction, src []byte) {
+	for _, it := range items {
+		if it.text || it.span >= 0 {
+			continue
+		}
+		switch it.node.(type) {
+		case *ast.String, *ast.CodeSpan, *ast.Image, *ast.RawHTML, *Isolate, *ast.AutoLink:
+			continue
+		}
+		if it.node.FirstChild() != nil {
+			isolateInline(it.node, dir, src)
+		}
+	}
+}
+
+// textUnits calls fn for each uncuttable piece of src[start:stop]: a
+// backslash escape, an entity or character reference, or one character,
+// with its decoded text.
+func textUnits(src []byte, start, stop int, fn func(s string, a, b int)) {
+	for i := start; i < stop; {
+		c := src[i]
+		if c == '\\' && i+1 < stop && isASCIIPunct(src[i+1]) {
+			fn(string(src[i+1:i+2]), i, i+2)
+			i += 2
+			continue
+		}
+		if c == '&' {
+			if n := entityLen(src[i:stop]); n > 0 {
+				fn(html.UnescapeString(string(src[i:i+n])), i, i+n)
+				i += n
+				continue
+			}
+		}
+		_, size := utf8.DecodeRune(src[i:stop])
+		fn(string(src[i:i+size]), i, i+size)
+		i += size
+	}
+}
+
+// entityLen returns the length of the entity or character reference at
+// the start of b ("&amp;", "&#1575;", "&#x627;"), or 0.
+func entityLen(b []byte) int {
+	j := 1
+	if j < len(b) && b[j] == '#' {
+		j++
+		hex := j < len(b) && (b[j] == 'x' || b[j] == 'X')
+		if hex {
+			j++
+		}
+		k := j
+		for k < len(b) && k-j < 8 && (b[k] >= '0' && b[k] <= '9' || hex && (b[k]|0x20 >= 'a' && b[k]|0x20 <= 'f')) {
+			k++
+		}
+		if k == j || k >= len(b) || b[k] != ';' {
+			return 0
+		}
+		return k + 1
+	}
+	k := j
+	for k < len(b) && k-j < 32 && (b[k]|0x20 >= 'a' && b[k]|0x20 <= 'z' || k > j && b[k] >= '0' && b[k] <= '9') {
+		k++
+	}
+	if k == j || k >= len(b) || b[k] != ';' {
+		return 0
+	}
+	if html.UnescapeString(string(b[:k+1])) == string(b[:k+1]) {
+		return 0 // not a known entity: plain text
+	}
+	return k + 1
+}
+
+func isASCIIPunct(c byte) bool {
+	return c >= '!' && c <= '/' || c >= ':' && c <= '@' || c >= '[' && c <= '`' || c >= '{' && c <= '~'
+}
+
+// nodeText returns the text of n and its descendants, roughly as shown:
+// text, strings, code, link labels.
+func nodeText(n ast.Node, src []byte) string {
+	var b strings.Builder
+	var walk func(n ast.Node)
+	walk = func(n ast.Node) {
+		switch n := n.(type) {
+		case *ast.Text:
+			b.Write(n.Segment.Value(src))
+			if n.SoftLineBreak() || n.HardLineBreak() {
+				b.WriteByte(' ')
+			}
+			return
+		case *ast.String:
+			b.Write(n.Value)
+			return
+		case *ast.AutoLink:
+			b.Write(n.Label(src))
+			return
+		case *ast.RawHTML, *ast.Image:
+			return
+		}
+		for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+			walk(c)
+		}
+	}
+	walk(n)
+	return b.String()
+}
+
+type nodeRenderer struct{}
+
+// RegisterFuncs implements renderer.NodeRenderer: isolates, and code
+// blocks with dir="ltr".
+func (nodeRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
+	reg.Register(KindIsolate, renderIsolate)
+	reg.Register(ast.KindCodeBlock, renderCodeBlock)
+	reg.Register(ast.KindFencedCodeBlock, renderCodeBlock)
+}
+
+func renderIsolate(w util.BufWriter, _ []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
+	n := node.(*Isolate)
+	if !entering {
+		_, _ = w.WriteString("</span>")
+		return ast.WalkContinue, nil
+	}
+	_, _ = w.WriteString("<span")
+	if n.Lang != "" {
+		_, _ = w.WriteString(` lang="`)
+		_, _ = w.Write(util.EscapeHTML([]byte(n.Lang)))
+		_ = w.WriteByte('"')
+	}
+	_, _ = w.WriteString(` dir="` + n.Dir.String() + `">`)
+	return ast.WalkContinue, nil
+}
+
+// renderCodeBlock writes indented and fenced code blocks as
+// <pre dir="ltr"><code class="language-X">: code reads left to right
+// whatever the page's direction, and CSS cannot set direction.
+func renderCodeBlock(w util.BufWriter, src []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
+	if !entering {
+		_, _ = w.WriteString("</code></pre>\n")
+		return ast.WalkContinue, nil
+	}
+	_, _ = w.WriteString(`<pre dir="ltr"><code`)
+	if f, ok := node.(*ast.FencedCodeBlock); ok {
+		if lang := f.Language(src); lang != nil {
+			_, _ = w.WriteString(` class="language-`)
+			ghtml.DefaultWriter.Write(w, lang)
+			_ = w.WriteByte('"')
+		}
+	}
+	_ = w.WriteByte('>')
+	lines := node.Lines()
+	for i := 0; i < lines.Len(); i++ {
+		line := lines.At(i)
+		ghtml.DefaultWriter.RawWrite(w, line.Value(src))
+	}
+	return ast.WalkContinue, nil
+}
