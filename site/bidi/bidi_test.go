@@ -137,12 +137,12 @@ func TestControls(t *testing.T) {
 
 func TestWhollyLTR(t *testing.T) {
 	cases := map[string]bool{
-		"This is English.":         true,
-		"Astana International":     true,
-		"CICA":                     false, // one word: a name, isolated inline
-		"CICA و SCO":               false,
-		"2024 50%":                 false,
-		"Kazakhstan's embassy":     true,
+		"This is English.":     true,
+		"Astana International": true,
+		"CICA":                 false, // one word: a name, isolated inline
+		"CICA و SCO":           false,
+		"2024 50%":             false,
+		"Kazakhstan's embassy": true,
 		"Посольство Казахстана":    true,
 		"The «سيكا» meeting":       false,
 		"":                         false,
