@@ -26,6 +26,7 @@ import (
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
+	east "github.com/yuin/goldmark/extension/ast"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/renderer"
 	ghtml "github.com/yuin/goldmark/renderer/html"
@@ -40,6 +41,9 @@ type Options struct {
 	// UnsafeHTML lets raw HTML in posts through to the page. Off by
 	// default: raw HTML is dropped.
 	UnsafeHTML bool
+	// TableLabel names the scrolling region around each table for
+	// screen readers; default "جدول" (table).
+	TableLabel string
 }
 
 // Ref is one link or image destination as written in the markdown, with
@@ -113,9 +117,41 @@ func New(opts Options) *Converter {
 			parser.WithAutoHeadingID(),
 			parser.WithASTTransformers(util.Prioritized(&transformer{key: c.key}, 1000)),
 		),
-		goldmark.WithRendererOptions(ro...),
+		goldmark.WithRendererOptions(append(ro,
+			renderer.WithNodeRenderers(util.Prioritized(tableRenderer{label: opts.TableLabel}, 100)))...),
 	)
 	return c
+}
+
+// tableRenderer writes each table inside a scrolling region, so that a
+// wide table scrolls sideways on a phone instead of widening the page,
+// while the table keeps its table semantics (display: block on a table
+// loses them in some screen readers). The region can take the keyboard
+// focus, so it can be scrolled without a mouse.
+type tableRenderer struct{ label string }
+
+// RegisterFuncs implements renderer.NodeRenderer.
+func (r tableRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
+	reg.Register(east.KindTable, r.renderTable)
+}
+
+func (r tableRenderer) renderTable(w util.BufWriter, _ []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {
+	if !entering {
+		_, _ = w.WriteString("</table>\n</div>\n")
+		return ast.WalkContinue, nil
+	}
+	label := r.label
+	if label == "" {
+		label = "جدول"
+	}
+	_, _ = w.WriteString(`<div class="table-scroll" role="region" tabindex="0" aria-label="`)
+	_, _ = w.Write(util.EscapeHTML([]byte(label)))
+	_, _ = w.WriteString(`">` + "\n<table")
+	if n.Attributes() != nil {
+		ghtml.RenderAttributes(w, n, extension.TableAttributeFilter)
+	}
+	_, _ = w.WriteString(">\n")
+	return ast.WalkContinue, nil
 }
 
 // arabicPunctuation are the typographer's substitutions: "…" becomes the
@@ -231,6 +267,17 @@ func (t *transformer) Transform(doc *ast.Document, reader text.Reader, pc parser
 				ref := conv.ref(n, src, n.Destination, false)
 				n.Destination = []byte(conv.resolver.Link(ref))
 			}
+		case *east.TableCell:
+			// Markdown's "left" and "right" (:-- and --:) are the sides the
+			// colon is on in the source, which an Arabic editor shows
+			// right to left: they mean start and end.
+			switch n.Alignment {
+			case east.AlignLeft:
+				n.SetAttributeString("style", []byte("text-align:start"))
+			case east.AlignRight:
+				n.SetAttributeString("style", []byte("text-align:end"))
+			}
+			n.Alignment = east.AlignNone
 		case *ast.Image:
 			if conv.resolver != nil {
 				ref := conv.ref(n, src, n.Destination, true)

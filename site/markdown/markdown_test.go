@@ -161,3 +161,67 @@ func FuzzConvert(f *testing.F) {
 		}
 	})
 }
+
+func TestTables(t *testing.T) {
+	src := "| الوجهة | المسافة | الفرق |\n|:---|---:|---|\n| ألماتي | 3,800 كم | +2 ساعة |\n"
+	res, err := New(Options{}).Convert([]byte(src), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	html := string(res.HTML)
+	for _, want := range []string{
+		"<div class=\"table-scroll\" role=\"region\" tabindex=\"0\" aria-label=\"جدول\">\n<table>\n",
+		`<th style="text-align:start">الوجهة</th>`,
+		`<th style="text-align:end">المسافة</th>`,
+		"<th>الفرق</th>",
+		`<td><span dir="ltr">+2</span> ساعة</td>`,
+		"</table>\n</div>\n",
+	} {
+		if !strings.Contains(html, want) {
+			t.Errorf("table HTML lacks %q:\n%s", want, html)
+		}
+	}
+	if strings.Contains(html, "left") || strings.Contains(html, "right") {
+		t.Errorf("physical alignment in:\n%s", html)
+	}
+}
+
+// TestTypography checks the Arabic quotation marks, the other
+// substitutions, and that plain text (summaries) holds the same
+// characters as the page.
+func TestTypography(t *testing.T) {
+	cases := []struct{ src, html, summary string }{
+		{`قال السفير "أهلاً وسهلاً" في عمّان...`, `<p>قال السفير «أهلاً وسهلاً» في عمّان…</p>`, "قال السفير «أهلاً وسهلاً» في عمّان…"},
+		{"للفترة 2020--2024 -- وهي <<سيكا>>.", "<p>للفترة 2020–2024 – وهي «سيكا».</p>", "للفترة 2020–2024 – وهي «سيكا»."},
+		// Arabic comma and question mark, and ASCII ones, stay as written;
+		// single quotes too.
+		{"هل حضرت؟ نعم، و'لا', ok?", "<p>هل حضرت؟ نعم، و'لا', <span dir=\"ltr\">ok</span>?</p>", "هل حضرت؟ نعم، و'لا', ok?"},
+		{`The ambassador said "welcome".`, `<p lang="en" dir="ltr">The ambassador said “welcome”.</p>`, "The ambassador said “welcome”."},
+		{`شركة AT&amp;T و\*نجمة\*`, `<p>شركة <span dir="ltr">AT&amp;T</span> و*نجمة*</p>`, "شركة AT&T و*نجمة*"},
+	}
+	for _, tc := range cases {
+		res, err := New(Options{}).Convert([]byte(tc.src), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.TrimSpace(string(res.HTML)); got != tc.html {
+			t.Errorf("%s\n got %s\nwant %s", tc.src, got, tc.html)
+		}
+		if res.Summary != tc.summary {
+			t.Errorf("summary of %s\n got %q\nwant %q", tc.src, res.Summary, tc.summary)
+		}
+	}
+}
+
+func TestHeadingMarker(t *testing.T) {
+	res, err := New(Options{}).Convert([]byte("## Press release {lang=en}\n\n## البيان\n"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(res.HTML), `<h2 id="press-release" lang="en" dir="ltr">Press release</h2>`) {
+		t.Errorf("the marker is part of the heading or its ID:\n%s", res.HTML)
+	}
+	if res.Headings[0].ID != "press-release" || res.Headings[1].ID != "البيان" {
+		t.Errorf("headings = %+v", res.Headings)
+	}
+}
