@@ -34,6 +34,9 @@ func stubFuncs() template.FuncMap {
 		"sub":           func(a, b int) int { return a - b },
 		"mod":           func(a, b int) int { return a % b },
 		"partialCached": func(name string, data any) (template.HTML, error) { return "", nil },
+		"bidi":          func(s string) template.HTML { return template.HTML(template.HTMLEscapeString(s)) },
+		"plainText":     func(s string) string { return s },
+		"jsonLD":        func(any) (template.JS, error) { return "{}", nil },
 	}
 }
 
@@ -412,4 +415,60 @@ func declarations(css string) []declaration {
 		}
 	}
 	return out
+}
+
+// TestFonts checks the self-hosted font: every @font-face swaps, has a
+// unicode-range and points at a woff2 file of the theme; every font file
+// is used; the licence is there; nothing is loaded from another host.
+func TestFonts(t *testing.T) {
+	css, err := fs.ReadFile(layouts.FS, "assets/style.css")
+	if err != nil {
+		t.Fatal(err)
+	}
+	faces := regexp.MustCompile(`(?s)@font-face\s*\{(.*?)\}`).FindAllStringSubmatch(string(css), -1)
+	if len(faces) == 0 {
+		t.Fatal("no @font-face in style.css")
+	}
+	used := map[string]bool{}
+	urlRe := regexp.MustCompile(`url\(([^)]*)\)`)
+	for _, f := range faces {
+		body := f[1]
+		for _, want := range []string{"font-display: swap", "unicode-range: U+", `font-family: "Noto Naskh Arabic"`, "font-style: normal"} {
+			if !strings.Contains(body, want) {
+				t.Errorf("@font-face without %q:\n%s", want, body)
+			}
+		}
+		for _, m := range urlRe.FindAllStringSubmatch(body, -1) {
+			u := strings.Trim(m[1], `"'`)
+			if strings.Contains(u, "//") || strings.Contains(u, ":") {
+				t.Errorf("font loaded from another host: %s", u)
+				continue
+			}
+			if _, err := fs.Stat(layouts.FS, path.Join("assets", u)); err != nil {
+				t.Errorf("font file %s: %v", u, err)
+			}
+			used[path.Join("assets", u)] = true
+		}
+	}
+	files, _ := fs.Glob(layouts.FS, "assets/fonts/*.woff2")
+	if len(files) != 4 {
+		t.Errorf("font files = %v, want the arabic and latin subsets in 400 and 700", files)
+	}
+	for _, f := range files {
+		if !used[f] {
+			t.Errorf("%s is not used by any @font-face", f)
+		}
+	}
+	lic, err := fs.ReadFile(layouts.FS, "assets/fonts/OFL.txt")
+	if err != nil || !strings.Contains(string(lic), "SIL Open Font License") {
+		t.Errorf("assets/fonts/OFL.txt must hold the font's licence: %v", err)
+	}
+	for _, m := range urlRe.FindAllStringSubmatch(string(css), -1) {
+		if strings.Contains(m[1], "//") {
+			t.Errorf("style.css loads %s from another host", m[1])
+		}
+	}
+	if !strings.Contains(string(css), "font-synthesis-style: none") {
+		t.Error("style.css must forbid synthetic italics (font-synthesis-style: none)")
+	}
 }

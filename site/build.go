@@ -38,7 +38,7 @@ import (
 
 // cacheVersion changes whenever the meaning of cached data changes, so a
 // cache written by another version of nashra is never used.
-const cacheVersion = "nashra-cache-1"
+const cacheVersion = "nashra-cache-2"
 
 // Output receives the files of a build.
 type Output interface {
@@ -172,6 +172,7 @@ func Plan(c *Content) []Page {
 		Title: cfg.Title, Description: cfg.Description, Author: cfg.Author,
 		Language: cfg.Language, BasePath: base, BaseURL: cfg.BaseURL,
 		Tags: navTags(c), PostCount: len(c.Posts), Generator: "nashra", Logo: c.Logo,
+		Locale: cfg.OGLocale(),
 	}
 	siteData.NavTags = siteData.Tags[:min(len(siteData.Tags), navTagCount)]
 	page := func(kind, rel string, d *PageData) Page {

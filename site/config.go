@@ -13,6 +13,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/nashra-press/nashra/site/arabic"
+	"github.com/nashra-press/nashra/site/bidi"
 	"github.com/nashra-press/nashra/site/diag"
 )
 
@@ -47,6 +48,12 @@ type Config struct {
 	Logo string `yaml:"logo"`
 	// Tags maps a tag as written in posts to its slug, label and description.
 	Tags map[string]TagConfig `yaml:"tags"`
+	// BidiControls wraps titles in plain-text outputs (feeds, og:title)
+	// in invisible Unicode isolates (RLI … PDI, Latin runs in LRI … PDI),
+	// so that programs showing them in a left-to-right interface keep
+	// their order. Off by default: how every reader handles the controls
+	// is unknown (docs/arabic-rtl.md, B4).
+	BidiControls bool `yaml:"bidi_controls"`
 
 	// tagOrder keeps the order of Tags as written in the file.
 	tagOrder []string
@@ -245,6 +252,34 @@ func (c *Config) Location() *time.Location {
 	return c.location
 }
 
+// PlainText prepares text for a plain-text output that programs of
+// unknown direction show (feed titles, og:title): with bidi_controls on,
+// it is wrapped in Unicode isolates (bidi.Controls); otherwise it is
+// returned as is.
+func (c *Config) PlainText(s string) string {
+	if c.BidiControls {
+		return bidi.Controls(s)
+	}
+	return s
+}
+
+// OGLocale is the Open Graph locale of the site's language: ar_AR for
+// Arabic (Facebook's locale for all Arabic; docs/arabic-rtl.md, section 6),
+// language_TERRITORY otherwise.
+func (c *Config) OGLocale() string {
+	lang, region, _ := strings.Cut(strings.ReplaceAll(c.Language, "_", "-"), "-")
+	lang = strings.ToLower(lang)
+	switch {
+	case lang == "ar":
+		return "ar_AR"
+	case region != "" && len(region) == 2:
+		return lang + "_" + strings.ToUpper(region)
+	case lang == "en":
+		return "en_US"
+	}
+	return lang + "_" + strings.ToUpper(lang)
+}
+
 // Dates is the site's date and number formatter.
 func (c *Config) Dates() arabic.Formatter { return c.dates }
 
@@ -253,7 +288,7 @@ func yamlKeys(v any) []string {
 	var keys []string
 	switch v.(type) {
 	case Config:
-		keys = []string{"title", "description", "base_url", "language", "timezone", "per_page", "date_style", "digits", "unsafe_html", "author", "logo", "tags"}
+		keys = []string{"title", "description", "base_url", "language", "timezone", "per_page", "date_style", "digits", "unsafe_html", "author", "logo", "tags", "bidi_controls"}
 	case TagConfig:
 		keys = []string{"slug", "label", "description"}
 	}

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/nashra-press/nashra/site/bidi"
 	"github.com/nashra-press/nashra/site/diag"
 )
 
@@ -65,6 +66,8 @@ type SiteData struct {
 	PostCount int
 	// Generator names the program, for the generator meta tag.
 	Generator string
+	// Locale is the Open Graph locale (og:locale): ar_AR for Arabic.
+	Locale string
 }
 
 // Pager links the pages of a paginated list.
@@ -255,7 +258,12 @@ func templateFuncs(cfg *Config, assetHash map[string]string) template.FuncMap {
 		"url": func(rel string) string { return base + strings.TrimPrefix(rel, "/") },
 		// absURL turns a path relative to the site root into an absolute URL
 		// (the path from the host root when no base URL is set).
+		// A path that already starts with the base path (a post's URL, an
+		// image's URL) is taken as is.
 		"absURL": func(rel string) string {
+			if strings.HasPrefix(rel, base) {
+				rel = strings.TrimPrefix(rel, base)
+			}
 			if u := cfg.absURL(rel); u != "" {
 				return u
 			}
@@ -270,6 +278,16 @@ func templateFuncs(cfg *Config, assetHash map[string]string) template.FuncMap {
 			}
 			return base + "assets/" + name + "?v=" + h[:10], nil
 		},
+		// bidi escapes plain text (a title, a summary, a label) for HTML
+		// and isolates its left-to-right runs and phone numbers with
+		// <span dir="ltr">, so they keep their order in Arabic text.
+		"bidi": func(s string) template.HTML { return template.HTML(bidi.HTML(s)) },
+		// plainText prepares text for plain-text outputs read by other
+		// programs (og:title): Unicode isolates when bidi_controls is on.
+		"plainText": cfg.PlainText,
+		// jsonLD is the schema.org NewsArticle of a post, for
+		// <script type="application/ld+json">.
+		"jsonLD": func(d *PageData) (template.JS, error) { return newsArticle(cfg, d) },
 		// add and sub do integer arithmetic for pagers.
 		"add": func(a, b int) int { return a + b },
 		"sub": func(a, b int) int { return a - b },

@@ -97,6 +97,9 @@ func IsRTLLetter(r rune) bool {
 	if r < 0x0590 {
 		return false
 	}
+	if r == 'ـ' {
+		return true // tatweel: of the Common script, but strong Arabic (AL)
+	}
 	if !unicode.IsLetter(r) && !unicode.Is(unicode.Mn, r) {
 		return false
 	}

@@ -67,6 +67,8 @@ func TestSpansB3(t *testing.T) {
 		{"CSTO هو الاختصار", "[CSTO] هو الاختصار"},
 		// Arabic question mark and semicolon end a run; an ASCII comma too.
 		{"هل تعرف CICA؟ وSCO؛ وCICA, SCO", "هل تعرف [CICA]؟ و[SCO]؛ و[CICA], [SCO]"},
+		// Tatweel is Arabic, not a letter of a left-to-right script.
+		{"بين أعضائه الـ28 وCICA", "بين أعضائه الـ28 و[CICA]"},
 		// Nothing to isolate.
 		{"", ""},
 		{"نص عربي فقط.", "نص عربي فقط."},
