@@ -93,9 +93,10 @@ type Result struct {
 	Content *Content
 }
 
-// Generate builds the site in src and writes it to out. On error nothing
-// has been written when the problem is in the sources; a failure of out
-// itself may leave it partly written (the caller discards it).
+// Generate builds the site in src and writes it to out. On error out may
+// hold some pages (post pages are written as soon as they are rendered,
+// and links to pages and anchors are checked once they all are); the
+// caller discards it, as output.Dir's Abort does.
 func Generate(ctx context.Context, src fs.FS, out Output, opts Options) (*Result, error) {
 	timer := newStepTimer(opts.Log)
 	cfg, diags := LoadConfig(src)
@@ -126,9 +127,11 @@ func Generate(ctx context.Context, src fs.FS, out Output, opts Options) (*Result
 	res := &Result{Warnings: diags.Warnings(), Content: content}
 	if err := diags.Err(); err != nil {
 		// Report the problems inside the bodies (broken links, missing
-		// images) too, so the author sees every mistake at once.
+		// images) and the links to pages and anchors too, so the author
+		// sees every mistake at once.
 		if content != nil {
 			diags = append(diags, content.ConvertAll()...)
+			diags = append(diags, checkLinks(content, Plan(content), theme)...)
 		}
 		return res, diags.Err()
 	}
@@ -345,6 +348,11 @@ func writePages(ctx context.Context, theme *Theme, pages []Page, out Output, c *
 		}
 	}
 	parallel(len(postPages), func(j int) { render(postPages[j]) })
+	if ctx.Err() == nil {
+		// Every post's anchors and links are known now (converted, or
+		// from the cache): check the links that only the whole site can.
+		fail(checkLinks(c, pages, theme))
+	}
 	if len(diags) == 0 {
 		parallel(len(otherPages), func(j int) { render(otherPages[j]) })
 	}

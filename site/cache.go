@@ -58,6 +58,10 @@ type cachedPost struct {
 	summary  string
 	bodyHash string
 	headings []markdown.Heading
+	// ids are the anchors the body defines; links the links it makes to
+	// pages and anchors of the site, checked by checkLinks every build.
+	ids   []string
+	links []siteLink
 }
 
 // reset drops everything when the settings change.

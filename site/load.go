@@ -104,11 +104,13 @@ func (c *Content) Convert(p *Post) diag.List {
 		p.Summary = res.Summary
 	}
 	p.BodyHash = contentHash(res.HTML)
+	p.ids, p.links = res.IDs, r.links
 	if e := c.entries[p]; e != nil {
 		c.cacheDirty()
 		if len(r.diags) == 0 {
 			e.rendered, e.lookups = true, r.lookups
 			e.summary, e.bodyHash, e.headings = res.Summary, p.BodyHash, res.Headings
+			e.ids, e.links = res.IDs, r.links
 		} else {
 			e.rendered = false
 		}
@@ -317,6 +319,9 @@ func Load(src fs.FS, cfg Config, opts LoadOptions, cache *Cache) (*Content, diag
 		seen := map[*Tag]bool{}
 		for _, ref := range p.tagNames {
 			t := ix.resolve(ref, p.File, &diags)
+			if t != nil {
+				p.tagPos = append(p.tagPos, TagUse{Name: ref.Name, Tag: t, Line: ref.Line, Col: ref.Col})
+			}
 			if t == nil || seen[t] {
 				continue
 			}

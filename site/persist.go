@@ -39,6 +39,8 @@ type diskPost struct {
 	Summary  string
 	BodyHash string
 	Headings []markdown.Heading
+	IDs      []string
+	Links    []siteLink
 }
 
 // diskMeta is what parsing a post's front matter yields.
@@ -54,6 +56,7 @@ type diskMeta struct {
 	CoverAlt                                   string
 	SlugGiven                                  bool
 	SlugLine, SlugCol                          int
+	KeyPos                                     map[string][2]int
 }
 
 func metaOf(p *Post) *diskMeta {
@@ -62,7 +65,24 @@ func metaOf(p *Post) *diskMeta {
 		Date: p.Date, Updated: p.Updated, Draft: p.Draft, Hash: p.Hash, Size: p.size, Tags: p.tagNames,
 		SummaryGiven: p.summaryGiven, Cover: p.coverRef, CoverAlt: p.coverAlt,
 		SlugGiven: p.slugGiven, SlugLine: p.slugPos.line, SlugCol: p.slugPos.col,
+		KeyPos: keyPosOut(p.keyPos),
 	}
+}
+
+func keyPosOut(m map[string]position) map[string][2]int {
+	out := make(map[string][2]int, len(m))
+	for k, p := range m {
+		out[k] = [2]int{p.line, p.col}
+	}
+	return out
+}
+
+func keyPosIn(m map[string][2]int) map[string]position {
+	out := make(map[string]position, len(m))
+	for k, p := range m {
+		out[k] = position{p[0], p[1]}
+	}
+	return out
 }
 
 func (m *diskMeta) post() *Post {
@@ -71,6 +91,7 @@ func (m *diskMeta) post() *Post {
 		Date: m.Date, Updated: m.Updated, Draft: m.Draft, Hash: m.Hash, size: m.Size, tagNames: m.Tags,
 		summaryGiven: m.SummaryGiven, coverRef: m.Cover, coverAlt: m.CoverAlt,
 		slugGiven: m.SlugGiven, slugPos: position{m.SlugLine, m.SlugCol},
+		keyPos: keyPosIn(m.KeyPos),
 	}
 }
 
@@ -82,7 +103,7 @@ func (c *Cache) Save(w io.Writer, version string) error {
 		Posts: make(map[string]diskPost, len(c.posts)), Images: c.images, Pages: c.pages, Stamps: c.stamps}
 	for file, e := range c.posts {
 		dp := diskPost{Hash: e.hash, Diags: e.diags, Rendered: e.rendered, Lookups: e.lookups,
-			Summary: e.summary, BodyHash: e.bodyHash, Headings: e.headings}
+			Summary: e.summary, BodyHash: e.bodyHash, Headings: e.headings, IDs: e.ids, Links: e.links}
 		if e.post != nil {
 			dp.Post = metaOf(e.post)
 		}
@@ -115,7 +136,7 @@ func ReadCache(r io.Reader, version string) (*Cache, error) {
 	}
 	for file, dp := range d.Posts {
 		e := &cachedPost{hash: dp.Hash, diags: dp.Diags, rendered: dp.Rendered, lookups: dp.Lookups,
-			summary: dp.Summary, bodyHash: dp.BodyHash, headings: dp.Headings}
+			summary: dp.Summary, bodyHash: dp.BodyHash, headings: dp.Headings, ids: dp.IDs, links: dp.Links}
 		if dp.Post != nil {
 			e.post = dp.Post.post()
 		}

@@ -69,6 +69,13 @@ type Post struct {
 	// keepBody keeps Body in memory after the post's page is written
 	// (for feeds that show full posts).
 	keepBody bool
+	// tagPos are the tags as written, with the tag each resolved to.
+	tagPos []TagUse
+	// ids are the anchors of the body; links its links inside the site.
+	ids   []string
+	links []siteLink
+	// keyPos is where each front matter key is written.
+	keyPos map[string]position
 	// coverRef is the cover image as written, with its position.
 	coverRef  markdown.Ref
 	coverAlt  string
@@ -151,7 +158,13 @@ func parsePost(file string, data []byte, cfg *Config) (*Post, diag.List) {
 
 	var titleSeen, dateSeen bool
 	var titlePos position
+	p.keyPos = make(map[string]position, len(fields))
 	for _, f := range fields {
+		if len(f.items) == 1 && f.items[0].line > 0 {
+			p.keyPos[f.key] = f.items[0]
+		} else {
+			p.keyPos[f.key] = position{f.line, f.col}
+		}
 		errorf := func(hint, format string, args ...any) {
 			// Point at the value when its position is known.
 			line, col := f.line, f.col
@@ -388,4 +401,32 @@ func (p *Post) applyKnown(e *cachedPost) {
 	}
 	p.Headings = e.headings
 	p.BodyHash = e.bodyHash
+	p.ids, p.links = e.ids, e.links
+}
+
+// TagUse is one tag as written in a post's front matter.
+type TagUse struct {
+	// Name is the tag as written; Tag the tag it stands for.
+	Name string
+	Tag  *Tag
+	// Line and Col are where it is written.
+	Line, Col int
+}
+
+// TagUses lists the post's tags as written, with their positions.
+func (p *Post) TagUses() []TagUse { return p.tagPos }
+
+// KeyPosition returns where the front matter key (title, summary,
+// image, …) is written, and whether it is.
+func (p *Post) KeyPosition(key string) (line, col int, ok bool) {
+	pos, ok := p.keyPos[key]
+	return pos.line, pos.col, ok
+}
+
+// PostBody returns the markdown body of a post file (the bytes after the
+// front matter) and the line of the file where it starts.
+func PostBody(data []byte) (body []byte, line int, err error) {
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	_, body, _, line, err = splitFrontMatter(data)
+	return body, line, err
 }

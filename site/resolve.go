@@ -34,6 +34,42 @@ type resolver struct {
 	lookups []lookup
 	// lastFile is the source file of the last image resolved.
 	lastFile string
+	// links are the links to check once every page is known.
+	links []siteLink
+}
+
+// siteLink is a link from a post to a page of the site, or to an anchor
+// in a post, checked after every post is rendered (checkLinks).
+type siteLink struct {
+	Line, Col int
+	Source    string
+	// Dest is the destination as written.
+	Dest string
+	// Slug is the post linked to (with a Fragment); Path, for other
+	// links, the path from the site root ("tags/cica/").
+	Slug, Path, Fragment string
+}
+
+// record notes a link for checkLinks.
+func (r *resolver) record(ref markdown.Ref, l siteLink) {
+	l.Line, l.Col, l.Dest = ref.Line, ref.Col, ref.Dest
+	if l.Line > 0 {
+		l.Line += r.lineOffset
+	}
+	l.Source = sourceLine(r.source, l.Line)
+	r.links = append(r.links, l)
+}
+
+// fragmentOf returns the unescaped fragment of a "?query#fragment" suffix.
+func fragmentOf(suffix string) string {
+	_, frag, ok := strings.Cut(suffix, "#")
+	if !ok {
+		return ""
+	}
+	if u, err := url.PathUnescape(frag); err == nil {
+		return u
+	}
+	return frag
 }
 
 func (r *resolver) errorf(ref markdown.Ref, hint, format string, args ...any) {
@@ -138,7 +174,13 @@ func split(dest string) (string, string) {
 // Link implements markdown.Resolver.
 func (r *resolver) Link(ref markdown.Ref) string {
 	dest := ref.Dest
-	if dest == "" || strings.HasPrefix(dest, "#") || isExternal(dest) {
+	if strings.HasPrefix(dest, "#") {
+		if frag := fragmentOf(dest); frag != "" {
+			r.record(ref, siteLink{Slug: r.post.Slug, Fragment: frag})
+		}
+		return dest
+	}
+	if dest == "" || isExternal(dest) {
 		return dest
 	}
 	p, suffix := split(dest)
@@ -148,9 +190,12 @@ func (r *resolver) Link(ref markdown.Ref) string {
 		if slug, ok := postSlugOf(rel); ok {
 			if r.ask("slug", slug) != "published" {
 				r.linkProblem(ref, slug)
+			} else if frag := fragmentOf(suffix); frag != "" {
+				r.record(ref, siteLink{Slug: slug, Fragment: frag})
 			}
 			return base + "posts/" + slug + "/" + suffix
 		}
+		r.record(ref, siteLink{Path: rel, Fragment: fragmentOf(suffix)})
 		return base + rel + suffix
 	}
 	target := path.Join(path.Dir(r.post.File), p)
@@ -162,6 +207,10 @@ func (r *resolver) Link(ref markdown.Ref) string {
 			return dest
 		case state != "published":
 			r.linkProblem(ref, slug)
+		default:
+			if frag := fragmentOf(suffix); frag != "" {
+				r.record(ref, siteLink{Slug: slug, Fragment: frag})
+			}
 		}
 		return base + "posts/" + slug + "/" + suffix
 	}

@@ -24,6 +24,8 @@ type Tag struct {
 	Permalink string
 	// Posts are the tag's published posts, newest first.
 	Posts []*Post
+	// Configured is true for tags listed in config.yaml.
+	Configured bool
 }
 
 // Count is the number of published posts with the tag.
@@ -46,7 +48,7 @@ func newTagIndex(cfg *Config) *tagIndex {
 			if label == "" {
 				label = name
 			}
-			t = &Tag{Name: name, Slug: tc.Slug, Label: label, Description: tc.Description}
+			t = &Tag{Name: name, Slug: tc.Slug, Label: label, Description: tc.Description, Configured: true}
 			ix.bySlug[tc.Slug] = t
 		}
 		for _, k := range []string{name, tc.Slug, tc.Label} {

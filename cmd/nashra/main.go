@@ -2,6 +2,7 @@
 // in posts/ become a right-to-left static site in public/.
 //
 //	nashra build [-src DIR] [-out DIR] [-drafts] [-future] [-base-url URL] [-v]
+//	nashra check [-strict] [-format text|json] [-src DIR] [-drafts] [-future]
 //	nashra new [-slug S] [-tags a,b] "العنوان"
 //	nashra version
 //
@@ -62,6 +63,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"build", "build the site into public/", runBuild},
+		{"check", "check the posts for errors and writing mistakes, writing nothing", runCheck},
 		{"new", "write a new post with today's date", runNew},
 		{"version", "print the version", runVersion},
 	}

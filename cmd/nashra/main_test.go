@@ -625,6 +625,7 @@ func TestHelpListsEveryFlag(t *testing.T) {
 		}
 		want := map[string][]string{
 			"build":   {"base-url", "cache", "cpuprofile", "drafts", "force", "future", "memprofile", "out", "src", "v"},
+			"check":   {"base-url", "drafts", "format", "future", "src", "strict"},
 			"new":     {"slug", "src", "tags"},
 			"version": nil,
 		}[c.name]

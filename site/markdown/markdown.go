@@ -91,6 +91,9 @@ type Result struct {
 	// Text is the plain text of the whole body, blocks separated by
 	// newlines (for search and checks).
 	Text string
+	// IDs are the fragment identifiers the body defines: heading IDs and
+	// footnotes ("fn:1", "fnref:1"), for checking links to #anchors.
+	IDs []string
 }
 
 // Converter converts markdown. It is safe for concurrent use.
@@ -262,6 +265,15 @@ func (t *transformer) Transform(doc *ast.Document, reader text.Reader, pc parser
 				line, _ = conv.position(src, n.Lines().At(0).Start)
 			}
 			res.Headings = append(res.Headings, Heading{Level: n.Level, ID: string(idb), Text: plainText(n, src), Line: line})
+			res.IDs = append(res.IDs, string(idb))
+		case *east.Footnote:
+			res.IDs = append(res.IDs, "fn:"+strconv.Itoa(n.Index))
+		case *east.FootnoteLink:
+			ref := ""
+			if n.RefIndex > 0 {
+				ref = strconv.Itoa(n.RefIndex)
+			}
+			res.IDs = append(res.IDs, "fnref"+ref+":"+strconv.Itoa(n.Index))
 		case *ast.Link:
 			if conv.resolver != nil {
 				ref := conv.ref(n, src, n.Destination, false)
