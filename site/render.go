@@ -261,9 +261,7 @@ func templateFuncs(cfg *Config, assetHash map[string]string) template.FuncMap {
 		// A path that already starts with the base path (a post's URL, an
 		// image's URL) is taken as is.
 		"absURL": func(rel string) string {
-			if strings.HasPrefix(rel, base) {
-				rel = strings.TrimPrefix(rel, base)
-			}
+			rel = strings.TrimPrefix(rel, base)
 			if u := cfg.absURL(rel); u != "" {
 				return u
 			}

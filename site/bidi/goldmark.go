@@ -247,10 +247,10 @@ type item struct {
 // unit is a piece of the combined text that cannot be cut: a character
 // (or a backslash escape, or an entity) of a Text node, or a whole item.
 type unit struct {
-	item           int
-	cStart, cEnd   int // in the combined text
-	sStart, sEnd   int // in the source, for Text units
-	lineBreak, raw bool
+	item         int
+	cStart, cEnd int // in the combined text
+	sStart, sEnd int // in the source, for Text units
+	lineBreak    bool
 }
 
 // isolateInline wraps the opposite-direction runs among the children of
