@@ -12,7 +12,8 @@
 //   - a number that mixes Arabic-Indic and Latin digits (٢٠24);
 //   - a title longer than 110 characters, a summary longer than 300;
 //   - an image without alt text;
-//   - a tag used by one post only, probably a typo of another.
+//   - a tag used by one post only, probably a typo of another;
+//   - a published file whose name is not ASCII.
 //
 // Each problem has the file, line and column of the text at fault. Run
 // does it all for a site; the command "nashra check" prints the result.
@@ -72,6 +73,7 @@ func Run(ctx context.Context, src fs.FS, opts site.Options) Report {
 			list = append(list, Post(p, data)...)
 		}
 		list = append(list, Tags(res.Content)...)
+		list = append(list, FileNames(res.Content)...)
 	}
 	list.Sort()
 	rep.Diagnostics = list
@@ -156,6 +158,35 @@ func Tags(c *site.Content) diag.List {
 			if u.Tag == t {
 				diags.Add(diag.Diagnostic{File: p.File, Line: u.Line, Col: u.Col, Severity: diag.Warning,
 					Msg: fmt.Sprintf("tag %q is used by this post only", u.Name), Hint: hint})
+				break
+			}
+		}
+	}
+	return diags
+}
+
+// FileNames warns about published files (static files, bundle images)
+// whose names are not ASCII: some hosts and deploy tools fail to serve
+// them, or store them in another Unicode normalisation than the links
+// ask for (docs/arabic-rtl.md, section 4).
+func FileNames(c *site.Content) diag.List {
+	var diags diag.List
+	var files []site.Asset
+	files = append(files, c.Static...)
+	for _, p := range c.Posts {
+		files = append(files, p.Assets...)
+	}
+	seen := map[string]bool{}
+	for _, a := range files {
+		if seen[a.File] {
+			continue
+		}
+		seen[a.File] = true
+		for _, r := range a.Out {
+			if r > unicode.MaxASCII || r == ' ' {
+				diags.Add(diag.Diagnostic{File: a.File, Severity: diag.Warning,
+					Msg:  "the file name has spaces or letters outside ASCII; some hosts cannot serve it",
+					Hint: "rename it with English letters, digits and hyphens, and update the links to it"})
 				break
 			}
 		}
