@@ -11,16 +11,17 @@
 //  1. settings: defaults < config.yaml < flags (LoadConfig);
 //  2. posts: front matter and markdown of every post, in parallel (Load);
 //  3. collect: drafts and future posts left out, newest first, tags;
-//  4. plan: post pages, home pages, tag pages, tags index, 404; then
-//     check the links of every post to pages, files and #anchors, which
-//     only the whole site can answer;
+//  4. plan: post pages, home pages, tag pages, tags index, 404;
 //  5. render and write: pages are rendered by a pool of workers and each
 //     is handed to the Output as soon as it is done, so memory holds a few
-//     pages at a time, not the site.
+//     pages at a time, not the site: first the post pages (each post's
+//     markdown converted just before its page), then the links of every
+//     post to pages, files and #anchors are checked, which only the whole
+//     site can answer, then the lists.
 //
 // All problems of a build are collected as diagnostics and reported
-// together; any error-level one stops the build before anything is
-// written.
+// together; any error-level one fails the build, and the caller discards
+// what was written.
 package site
 
 import (
