@@ -11,7 +11,6 @@ import (
 	"testing/fstest"
 	"time"
 
-	"github.com/nashra-press/nashra/internal/testtools"
 	"github.com/nashra-press/nashra/layouts"
 	"github.com/nashra-press/nashra/site"
 	"github.com/nashra-press/nashra/site/output"
@@ -188,10 +187,4 @@ func buildSample(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return dir
-}
-
-// TestSampleSiteValidHTML runs the Nu HTML Checker on every page of the
-// sample site.
-func TestSampleSiteValidHTML(t *testing.T) {
-	testtools.AssertValidHTML(t, buildSample(t))
 }
