@@ -3,8 +3,8 @@ package bidi
 import (
 	"html"
 	"regexp"
+	"sort"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
@@ -244,13 +244,17 @@ type item struct {
 	span       int // index of the span that holds the item, or -1
 }
 
-// unit is a piece of the combined text that cannot be cut: a character
-// (or a backslash escape, or an entity) of a Text node, or a whole item.
+// unit is a piece of the combined text: a run of plain text of a Text
+// node, which may be cut, or a backslash escape, an entity or a whole
+// item, which may not.
 type unit struct {
 	item         int
 	cStart, cEnd int // in the combined text
 	sStart, sEnd int // in the source, for Text units
 	lineBreak    bool
+	// split is true for a run of plain text, which may be cut anywhere
+	// (its bytes are the same in the source and the combined text).
+	split bool
 }
 
 // isolateInline wraps the opposite-direction runs among the children of
@@ -287,8 +291,18 @@ func isolateInline(container ast.Node, dir Direction, src []byte) {
 				break
 			}
 			items[i].text = true
-			textUnits(src, n.Segment.Start, n.Segment.Stop, func(s string, a, b int) {
-				add(i, s, unit{sStart: a, sEnd: b})
+			textUnits(src, n.Segment.Start, n.Segment.Stop, func(decoded string, a, b int) {
+				u := unit{item: i, sStart: a, sEnd: b, cStart: combined.Len()}
+				if decoded == "" {
+					// Plain text, the same in the source and combined:
+					// it may be cut anywhere.
+					combined.Write(src[a:b])
+					u.split = true
+				} else {
+					combined.WriteString(decoded)
+				}
+				u.cEnd = combined.Len()
+				units = append(units, u)
 			})
 			if n.SoftLineBreak() || n.HardLineBreak() {
 				add(i, "\n", unit{lineBreak: true})
@@ -313,17 +327,27 @@ func isolateInline(container ast.Node, dir Direction, src []byte) {
 		}
 	}
 	spans := Spans(combined.String(), dir)
-	// Snap the spans outwards to whole units, then merge the ones that
-	// now touch.
+	if len(spans) == 0 {
+		recurseInline(items, dir, src)
+		return
+	}
+	// unitAt returns the unit that holds combined offset c.
+	unitAt := func(c int) *unit {
+		k := sort.Search(len(units), func(k int) bool { return units[k].cEnd > c })
+		if k < len(units) {
+			return &units[k]
+		}
+		return nil
+	}
+	// Snap the spans outwards to whole units where a unit cannot be cut,
+	// then merge the ones that now touch.
 	var snapped []Span
 	for _, sp := range spans {
-		for _, u := range units {
-			if u.cStart < sp.Start && sp.Start < u.cEnd {
-				sp.Start = u.cStart
-			}
-			if u.cStart < sp.End && sp.End < u.cEnd {
-				sp.End = u.cEnd
-			}
+		if u := unitAt(sp.Start); u != nil && !u.split && u.cStart < sp.Start {
+			sp.Start = u.cStart
+		}
+		if u := unitAt(sp.End - 1); u != nil && !u.split && sp.End < u.cEnd {
+			sp.End = u.cEnd
 		}
 		if n := len(snapped); n > 0 && sp.Start <= snapped[n-1].End {
 			snapped[n-1].End = max(snapped[n-1].End, sp.End)
@@ -331,15 +355,11 @@ func isolateInline(container ast.Node, dir Direction, src []byte) {
 		}
 		snapped = append(snapped, sp)
 	}
-	if len(snapped) == 0 {
-		recurseInline(items, dir, src)
-		return
-	}
-	spanOf := func(u unit) int {
-		for k, sp := range snapped {
-			if sp.Start <= u.cStart && u.cEnd <= sp.End && u.cStart < u.cEnd {
-				return k
-			}
+	// spanOf returns the span that holds combined offset c, or -1.
+	spanOf := func(c int) int {
+		k := sort.Search(len(snapped), func(k int) bool { return snapped[k].End > c })
+		if k < len(snapped) && snapped[k].Start <= c {
+			return k
 		}
 		return -1
 	}
@@ -360,14 +380,14 @@ func isolateInline(container ast.Node, dir Direction, src []byte) {
 		us := units[first:last]
 		first = last
 		if !it.text {
-			if len(us) > 0 {
-				it.span = spanOf(us[0])
+			if len(us) > 0 && us[0].cStart < us[0].cEnd {
+				it.span = spanOf(us[0].cStart)
 			}
 			pieces = append(pieces, piece{it.node, it.span})
 			continue
 		}
 		orig := it.node.(*ast.Text)
-		// Group the units of this Text by span.
+		// Group the pieces of this Text by span.
 		var groups []piece
 		var groupStart, groupEnd int
 		cur := -2
@@ -379,16 +399,37 @@ func isolateInline(container ast.Node, dir Direction, src []byte) {
 			t.SetRaw(orig.IsRaw())
 			groups = append(groups, piece{t, cur})
 		}
-		for _, u := range us {
-			if u.lineBreak {
-				continue
-			}
-			s := spanOf(u)
+		take := func(cStart, sStart, sEnd int) {
+			s := spanOf(cStart)
 			if s != cur {
 				flush()
-				cur, groupStart = s, u.sStart
+				cur, groupStart = s, sStart
 			}
-			groupEnd = u.sEnd
+			groupEnd = sEnd
+		}
+		for _, u := range us {
+			if u.lineBreak || u.cStart == u.cEnd {
+				continue
+			}
+			if !u.split {
+				take(u.cStart, u.sStart, u.sEnd)
+				continue
+			}
+			// Cut a plain run at the span edges inside it.
+			at := u.cStart
+			for at < u.cEnd {
+				end := u.cEnd
+				k := sort.Search(len(snapped), func(k int) bool { return snapped[k].End > at })
+				if k < len(snapped) {
+					if snapped[k].Start > at {
+						end = min(end, snapped[k].Start)
+					} else {
+						end = min(end, snapped[k].End)
+					}
+				}
+				take(at, u.sStart+(at-u.cStart), u.sStart+(end-u.cStart))
+				at = end
+			}
 		}
 		flush()
 		if len(groups) == 0 {
@@ -440,27 +481,37 @@ func recurseInline(items []item, dir Direction, src []byte) {
 	}
 }
 
-// textUnits calls fn for each uncuttable piece of src[start:stop]: a
-// backslash escape, an entity or character reference, or one character,
-// with its decoded text.
-func textUnits(src []byte, start, stop int, fn func(s string, a, b int)) {
+// textUnits calls fn for the pieces of src[start:stop]: each backslash
+// escape and each entity or character reference, which cannot be cut,
+// with its decoded text, and each run of plain text between them with
+// decoded "" (its text is the source's).
+func textUnits(src []byte, start, stop int, fn func(decoded string, a, b int)) {
+	plain := start
 	for i := start; i < stop; {
 		c := src[i]
-		if c == '\\' && i+1 < stop && isASCIIPunct(src[i+1]) {
-			fn(string(src[i+1:i+2]), i, i+2)
-			i += 2
-			continue
-		}
-		if c == '&' {
-			if n := entityLen(src[i:stop]); n > 0 {
-				fn(html.UnescapeString(string(src[i:i+n])), i, i+n)
-				i += n
-				continue
+		n := 0
+		var decoded string
+		switch {
+		case c == '\\' && i+1 < stop && isASCIIPunct(src[i+1]):
+			n, decoded = 2, string(src[i+1:i+2])
+		case c == '&':
+			if n = entityLen(src[i:stop]); n > 0 {
+				decoded = html.UnescapeString(string(src[i : i+n]))
 			}
 		}
-		_, size := utf8.DecodeRune(src[i:stop])
-		fn(string(src[i:i+size]), i, i+size)
-		i += size
+		if n == 0 {
+			i++
+			continue
+		}
+		if plain < i {
+			fn("", plain, i)
+		}
+		fn(decoded, i, i+n)
+		i += n
+		plain = i
+	}
+	if plain < stop {
+		fn("", plain, stop)
 	}
 }
 
