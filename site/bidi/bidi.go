@@ -94,23 +94,35 @@ const (
 // IsRTLLetter reports whether r is a letter (or a combining mark) of a
 // right-to-left script: Arabic, Hebrew, Syriac, Thaana, N'Ko and the like.
 func IsRTLLetter(r rune) bool {
-	if r < 0x0590 {
+	switch {
+	case r < 0x0590:
+		return false
+	case r <= 0x08FF, r >= 0xFB1D && r <= 0xFDFF, r >= 0xFE70 && r <= 0xFEFF:
+		// Hebrew, Arabic, Syriac, Thaana, N'Ko, Samaritan, Mandaic and
+		// their presentation forms: every letter and mark there belongs
+		// to a right-to-left script (tatweel too, a strong Arabic
+		// character).
+		return unicode.IsLetter(r) || unicode.Is(unicode.Mn, r)
+	case r < 0x10800:
 		return false
 	}
-	if r == 'ـ' {
-		return true // tatweel: of the Common script, but strong Arabic (AL)
-	}
-	if !unicode.IsLetter(r) && !unicode.Is(unicode.Mn, r) {
-		return false
-	}
-	return unicode.In(r, unicode.Arabic, unicode.Hebrew, unicode.Syriac, unicode.Thaana,
-		unicode.Nko, unicode.Samaritan, unicode.Mandaic, unicode.Adlam, unicode.Hanifi_Rohingya, unicode.Yezidi)
+	return unicode.IsLetter(r) && unicode.In(r, unicode.Adlam, unicode.Hanifi_Rohingya, unicode.Yezidi,
+		unicode.Imperial_Aramaic, unicode.Phoenician, unicode.Kharoshthi, unicode.Old_South_Arabian, unicode.Avestan,
+		unicode.Mende_Kikakui, unicode.Old_Hungarian, unicode.Sogdian, unicode.Elymaic, unicode.Nabataean, unicode.Palmyrene,
+		unicode.Hatran, unicode.Lydian, unicode.Cypriot, unicode.Old_North_Arabian, unicode.Manichaean, unicode.Psalter_Pahlavi,
+		unicode.Inscriptional_Pahlavi, unicode.Inscriptional_Parthian, unicode.Old_Sogdian, unicode.Chorasmian, unicode.Old_Uyghur)
 }
 
 // IsLTRLetter reports whether r is a letter of a left-to-right script:
 // Latin, Cyrillic, Greek, and every other script not written from right
 // to left.
 func IsLTRLetter(r rune) bool {
+	if r < 0x80 {
+		return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z'
+	}
+	if r >= 0x0590 && r <= 0x08FF {
+		return false
+	}
 	return unicode.IsLetter(r) && !IsRTLLetter(r)
 }
 
@@ -162,6 +174,9 @@ func Spans(s string, base Direction) []Span {
 // inLTRRun reports whether r may appear inside a left-to-right run (not
 // necessarily at its ends).
 func inLTRRun(r rune) bool {
+	if r >= 0x0590 && r <= 0x08FF {
+		return false // Arabic and the other right-to-left scripts
+	}
 	switch {
 	case IsLTRLetter(r), isASCIIDigit(r), isSpace(r):
 		return true
@@ -346,8 +361,9 @@ func phoneNumbers(s string) []Span {
 		startsPlus := c == '+' && i+1 < len(s) && isASCIIDigit(rune(s[i+1]))
 		startsDigit := isASCIIDigit(rune(c)) || c == '(' && i+1 < len(s) && isASCIIDigit(rune(s[i+1]))
 		if !(startsPlus || startsDigit) || i > 0 && !phoneBoundary(s[:i]) {
-			_, size := utf8.DecodeRuneInString(s[i:])
-			i += size
+			// Only ASCII bytes start a number, and in UTF-8 they are
+			// never part of another character: step byte by byte.
+			i++
 			continue
 		}
 		end, digits, groups, spaced := scanPhone(s, i)
@@ -494,6 +510,9 @@ func Scan(s string) Script {
 // letters and no right-to-left letter. A single word (a name, an acronym)
 // is not: it is isolated inline instead, without a language.
 func WhollyLTR(s string) bool {
+	if strings.IndexFunc(s, IsRTLLetter) >= 0 {
+		return false
+	}
 	sc := Scan(s)
 	return sc.RTL == 0 && sc.Words >= 2
 }
