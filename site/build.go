@@ -55,6 +55,12 @@ type Options struct {
 	LoadOptions
 	// BaseURL, when set, replaces the base_url of config.yaml.
 	BaseURL string
+	// Local builds a site to look at on this machine only: without a
+	// base URL it is not an error, pages link from the host root, and the
+	// files that only work with absolute URLs (feeds, sitemap.xml,
+	// robots.txt) and the canonical and sharing tags of page heads are
+	// left out. Without Local, a missing base URL is an error.
+	Local bool
 	// Theme is the default theme (layouts.FS); the site's layouts/
 	// override it file by file.
 	Theme fs.FS
@@ -108,6 +114,11 @@ func Generate(ctx context.Context, src fs.FS, out Output, opts Options) (*Result
 			diags.Errorf("", 0, 0, `write it as https://example.gov.kz/amman/news/`, "-base-url: %v", err)
 		}
 	}
+	if cfg.BaseURL == "" && !opts.Local && diags.Err() == nil {
+		diags.Errorf(ConfigFile, 0, 0,
+			`add the address the site is served from, such as base_url: "https://example.gov.kz/amman/news/", or pass -base-url`,
+			"base_url is not set: feeds, the sitemap and the links that search engines and social sites show need the site's absolute address")
+	}
 	if err := diags.Err(); err != nil {
 		return &Result{Warnings: diags.Warnings()}, err
 	}
@@ -125,9 +136,13 @@ func Generate(ctx context.Context, src fs.FS, out Output, opts Options) (*Result
 	rawConfig, _ := fs.ReadFile(src, ConfigFile)
 	cache.reset(contentHash([]byte(fmt.Sprintf("%s\x00%s\x00%s", rawConfig, opts.BaseURL, cacheVersion))))
 
+	ic, iconsDone, icDiags := startIcons(src, &cfg, cache)
 	content, loadDiags := Load(src, cfg, opts.LoadOptions, cache)
 	diags = append(diags, loadDiags...)
 	res := &Result{Warnings: diags.Warnings(), Content: content}
+	// Icons are being made on another goroutine: wait for them before
+	// returning, whatever happens.
+	defer func() { _ = iconsDone() }()
 	if err := diags.Err(); err != nil {
 		// Report the problems inside the bodies (broken links, missing
 		// images) and the links to pages and anchors too, so the author
@@ -141,8 +156,22 @@ func Generate(ctx context.Context, src fs.FS, out Output, opts Options) (*Result
 	res.Posts, res.Tags, res.Unpublished = len(content.Posts), len(content.Tags), content.Unpublished
 	timer.step(fmt.Sprintf("posts (%d)", len(content.Posts)))
 
+	if content.Logo == nil {
+		ic = nil
+	}
+	content.icons = ic
+	res.Warnings = append(res.Warnings, icDiags...)
+	extra := extraFiles(content, src)
+	res.Warnings = append(res.Warnings, extra.warnings...)
+	if err := checkExtraFiles(content, extra).Err(); err != nil {
+		return res, err
+	}
+
 	pages := Plan(content)
 	timer.step(fmt.Sprintf("plan (%d pages)", len(pages)))
+	if extra.feeds {
+		defer keepFeedBodies(content)()
+	}
 
 	rendered, err := writePages(ctx, theme, pages, out, content, cache, siteSignature(content, theme))
 	if err != nil {
@@ -150,12 +179,39 @@ func Generate(ctx context.Context, src fs.FS, out Output, opts Options) (*Result
 	}
 	res.Pages, res.Rendered = len(pages), rendered
 	timer.step(fmt.Sprintf("render pages (%d rendered)", rendered))
+	res.Files = res.Pages
 
-	n, err := writeFiles(ctx, src, theme, content, out, cache)
+	if extra.feeds {
+		n, err := writeFeeds(ctx, content, ic, out, cache)
+		if err != nil {
+			return res, err
+		}
+		res.Files += n
+		timer.step(fmt.Sprintf("feeds (%d)", n))
+	}
+	if extra.sitemap {
+		n, err := writeSitemap(content, pages, extra.robots, out)
+		if err != nil {
+			return res, err
+		}
+		res.Files += n
+		timer.step("sitemap")
+	}
+	if err := iconsDone(); err != nil {
+		return res, err
+	}
+	n, err := writeWebApp(content, ic, out)
 	if err != nil {
 		return res, err
 	}
-	res.Files = res.Pages + n
+	res.Files += n
+	timer.step(fmt.Sprintf("icons, manifest (%d)", n))
+
+	n, err = writeFiles(ctx, src, theme, content, out, cache)
+	if err != nil {
+		return res, err
+	}
+	res.Files += n
 	timer.step(fmt.Sprintf("copy files (%d)", n))
 	return res, nil
 }
@@ -179,6 +235,11 @@ func Plan(c *Content) []Page {
 		Language: cfg.Language, BasePath: base, BaseURL: cfg.BaseURL,
 		Tags: navTags(c), PostCount: len(c.Posts), Generator: "nashra", Logo: c.Logo,
 		Locale: cfg.OGLocale(),
+		Feeds:  feedLinks(cfg, "", feedTitle(cfg, nil)), Icons: c.icons.links(cfg), Manifest: base + ManifestFile,
+		cfg: cfg,
+	}
+	if l := c.Logo; l != nil && cfg.base != nil {
+		siteData.logo = &ShareImage{URL: cfg.hostURL(l.URL), Alt: l.Alt, Width: l.Width, Height: l.Height}
 	}
 	siteData.NavTags = siteData.Tags[:min(len(siteData.Tags), navTagCount)]
 	page := func(kind, rel string, d *PageData) Page {
@@ -383,10 +444,13 @@ func writePages(ctx context.Context, theme *Theme, pages []Page, out Output, c *
 }
 
 // siteSignature identifies what every page may show besides its own
-// content: the theme, the settings, the tags and their counts.
+// content: the theme, the settings, the icons, the tags and their counts.
 func siteSignature(c *Content, theme *Theme) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s\x00%d\x00%s\x00", theme.Fingerprint, len(c.Posts), c.Config.BaseURL)
+	if c.icons != nil {
+		fmt.Fprintf(&b, "icons %s %s\x00", c.icons.version, c.icons.svg)
+	}
 	if c.Logo != nil {
 		fmt.Fprintf(&b, "logo %s %dx%d\x00", c.Logo.URL, c.Logo.Width, c.Logo.Height)
 	}

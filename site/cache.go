@@ -35,6 +35,11 @@ type Cache struct {
 	buildStart time.Time
 	// dirty is set when anything was learnt since the cache was read.
 	dirty bool
+	// feedBodies holds each post's body with absolute URLs, for feeds,
+	// keyed by file and checked against the body's hash.
+	feedBodies map[string]cachedFeedBody
+	// icons are the icons made from the logo, checked against its hash.
+	icons *siteIcons
 	// configSig is the signature of the settings the entries were made
 	// with; a change of settings empties the cache.
 	configSig string
@@ -42,7 +47,8 @@ type Cache struct {
 
 // NewCache returns an empty cache.
 func NewCache() *Cache {
-	return &Cache{posts: map[string]*cachedPost{}, images: map[string]knownImage{}, pages: map[string]pageState{}, stamps: map[string]fileStamp{}}
+	return &Cache{posts: map[string]*cachedPost{}, images: map[string]knownImage{}, pages: map[string]pageState{}, stamps: map[string]fileStamp{},
+		feedBodies: map[string]cachedFeedBody{}}
 }
 
 // cachedPost is what is known about one post file.
@@ -72,6 +78,7 @@ func (c *Cache) reset(configSig string) {
 		c.dirty = true
 		c.posts = map[string]*cachedPost{}
 		c.pages = map[string]pageState{}
+		c.feedBodies = map[string]cachedFeedBody{}
 		c.configSig = configSig
 	}
 }
@@ -157,4 +164,10 @@ func (c *Cache) Dirty() bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.dirty
+}
+
+// cachedFeedBody is a post's body with absolute URLs.
+type cachedFeedBody struct {
+	bodyHash, permalink string
+	html                string
 }

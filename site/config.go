@@ -54,6 +54,14 @@ type Config struct {
 	// their order. Off by default: how every reader handles the controls
 	// is unknown (docs/arabic-rtl.md, B4).
 	BidiControls bool `yaml:"bidi_controls"`
+	// ShortTitle is the site's name where space is short: the name of
+	// the icon of a site added to a phone's home screen. Default: Title.
+	ShortTitle string `yaml:"short_title"`
+	// FeedEntries is how many of the newest posts each feed carries.
+	FeedEntries int `yaml:"feed_entries"`
+	// FeedContent is "full" (each entry carries the whole post) or
+	// "summary" (the summary and the cover image only).
+	FeedContent string `yaml:"feed_content"`
 
 	// tagOrder keeps the order of Tags as written in the file.
 	tagOrder []string
@@ -75,6 +83,12 @@ type TagConfig struct {
 	Description string `yaml:"description"`
 }
 
+// The values of feed_content.
+const (
+	FeedFull    = "full"
+	FeedSummary = "summary"
+)
+
 // DefaultConfig returns the settings used when config.yaml says nothing.
 func DefaultConfig() Config {
 	return Config{
@@ -84,6 +98,9 @@ func DefaultConfig() Config {
 		PerPage:   10,
 		DateStyle: string(arabic.Levant),
 		Digits:    string(arabic.Latin),
+
+		FeedEntries: 20,
+		FeedContent: FeedFull,
 	}
 }
 
@@ -191,6 +208,16 @@ func (c *Config) finish() diag.List {
 	if c.Language == "" {
 		c.Language = "ar"
 	}
+	if c.ShortTitle == "" {
+		c.ShortTitle = c.Title
+	}
+	if c.FeedEntries < 1 {
+		diags.Errorf(ConfigFile, 0, 0, "use a whole number such as 20", "feed_entries must be at least 1, not %d", c.FeedEntries)
+		c.FeedEntries = 20
+	}
+	if c.FeedContent != FeedFull && c.FeedContent != FeedSummary {
+		diags.Errorf(ConfigFile, 0, 0, `write feed_content: full (whole posts) or feed_content: summary`, "feed_content %q is neither full nor summary", c.FeedContent)
+	}
 	if err := c.SetBaseURL(c.BaseURL); err != nil {
 		diags.Errorf(ConfigFile, 0, 0, `write it as "https://example.gov.kz/amman/news/"`, "base_url: %v", err)
 	}
@@ -233,6 +260,15 @@ func (c *Config) SetBaseURL(raw string) error {
 	c.base = u
 	c.BaseURL = u.String()
 	return nil
+}
+
+// Origin is the scheme and host of the base URL ("https://example.gov.kz"),
+// "" when none is set.
+func (c *Config) Origin() string {
+	if c.base == nil {
+		return ""
+	}
+	return c.base.Scheme + "://" + c.base.Host
 }
 
 // BasePath is the path part of the base URL, "/" when none is set; every
@@ -288,7 +324,8 @@ func yamlKeys(v any) []string {
 	var keys []string
 	switch v.(type) {
 	case Config:
-		keys = []string{"title", "description", "base_url", "language", "timezone", "per_page", "date_style", "digits", "unsafe_html", "author", "logo", "tags", "bidi_controls"}
+		keys = []string{"title", "description", "base_url", "language", "timezone", "per_page", "date_style", "digits", "unsafe_html", "author", "logo", "tags", "bidi_controls",
+			"short_title", "feed_entries", "feed_content"}
 	case TagConfig:
 		keys = []string{"slug", "label", "description"}
 	}
@@ -320,5 +357,21 @@ func (c *Config) absURL(rel string) string {
 	if c.base == nil {
 		return ""
 	}
-	return c.base.Scheme + "://" + c.base.Host + c.base.Path + strings.TrimPrefix(rel, "/")
+	return c.Origin() + c.base.Path + strings.TrimPrefix(rel, "/")
+}
+
+// hostURL returns the absolute URL of a path from the host root (a URL
+// as pages write it, with the base path), or "" when no base URL is set.
+// URLs that are already absolute are returned as they are.
+func (c *Config) hostURL(p string) string {
+	if c.base == nil {
+		return ""
+	}
+	if strings.HasPrefix(p, "/") && !strings.HasPrefix(p, "//") {
+		return c.Origin() + p
+	}
+	if isExternal(p) {
+		return p
+	}
+	return c.absURL(p)
 }

@@ -2,6 +2,7 @@ package site_test
 
 import (
 	"context"
+	"encoding/base64"
 	"flag"
 	"os"
 	"path/filepath"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/txtar"
 
+	"github.com/nashra-press/nashra/layouts"
 	"github.com/nashra-press/nashra/site"
 	"github.com/nashra-press/nashra/site/diag"
 	"github.com/nashra-press/nashra/site/output"
@@ -48,9 +50,12 @@ func testTheme(t testing.TB) fstest.MapFS {
 
 // TestGolden builds each testdata/golden/*.txtar site. Files under want/
 // are the expectations: want/FILES lists every output path, want/ERRORS
-// and want/WARNINGS the diagnostics, and want/PATH the content of an
-// output file. A file named "flags" holds build flags: -drafts, -future,
-// -base-url=URL.
+// and want/WARNINGS the diagnostics, want/PATH the content of an output
+// file, and want/PATH#head only the <head> of an HTML page. A file named
+// "flags" holds build flags: -drafts, -future, -local, -base-url=URL, and
+// -theme=default to build with the default theme (layouts/) instead of
+// the compact test theme. A source file NAME.base64 is decoded into NAME
+// (for images).
 func TestGolden(t *testing.T) {
 	archives, _ := filepath.Glob(filepath.Join("testdata", "golden", "*.txtar"))
 	if len(archives) == 0 {
@@ -74,12 +79,22 @@ func TestGolden(t *testing.T) {
 							opts.Drafts = true
 						case fl == "-future":
 							opts.Future = true
+						case fl == "-local":
+							opts.Local = true
+						case fl == "-theme=default":
+							opts.Theme = layouts.FS
 						case strings.HasPrefix(fl, "-base-url="):
 							opts.BaseURL = strings.TrimPrefix(fl, "-base-url=")
 						default:
 							t.Fatalf("unknown flag %q", fl)
 						}
 					}
+				case strings.HasSuffix(f.Name, ".base64"):
+					data, err := base64.StdEncoding.DecodeString(strings.TrimSpace(string(f.Data)))
+					if err != nil {
+						t.Fatalf("%s: %v", f.Name, err)
+					}
+					src[strings.TrimSuffix(f.Name, ".base64")] = &fstest.MapFile{Data: data}
 				default:
 					src[f.Name] = &fstest.MapFile{Data: f.Data}
 				}
@@ -100,12 +115,16 @@ func TestGolden(t *testing.T) {
 				want := string(f.Data)
 				g, ok := got[name]
 				if !ok {
-					data, exists := out.File(strings.TrimPrefix(name, "want/"))
+					file, part, _ := strings.Cut(strings.TrimPrefix(name, "want/"), "#")
+					data, exists := out.File(file)
 					if !exists {
 						t.Errorf("%s: not in the output", name)
 						continue
 					}
 					g = string(data)
+					if part == "head" {
+						g = headOf(t, g)
+					}
 					// txtar files end every file with a newline.
 					if g != "" && !strings.HasSuffix(g, "\n") {
 						g += "\n"
@@ -127,6 +146,16 @@ func TestGolden(t *testing.T) {
 			}
 		})
 	}
+}
+
+// headOf returns the <head> element of an HTML page, with its tags.
+func headOf(t *testing.T, page string) string {
+	t.Helper()
+	start, end := strings.Index(page, "<head>"), strings.Index(page, "</head>")
+	if start < 0 || end < start {
+		t.Fatalf("no <head> in the page:\n%s", page)
+	}
+	return page[start:end+len("</head>")] + "\n"
 }
 
 func diagText(l diag.List) string {

@@ -66,7 +66,7 @@ func TestIncrementalBuilds(t *testing.T) {
 	build := func() *site.Result {
 		t.Helper()
 		out.next()
-		res, err := site.Generate(context.Background(), src, out, site.Options{Theme: testTheme(t), Cache: cache, LoadOptions: site.LoadOptions{Now: testNow}})
+		res, err := site.Generate(context.Background(), src, out, site.Options{Theme: testTheme(t), BaseURL: "https://example.org/", Cache: cache, LoadOptions: site.LoadOptions{Now: testNow}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -131,7 +131,7 @@ func TestIncrementalBuilds(t *testing.T) {
 	// body is stale and the build reports the broken link.
 	src["posts/p3.md"].Data = bytes.Replace(src["posts/p3.md"].Data, []byte("tags:"), []byte("draft: true\ntags:"), 1)
 	out.next()
-	_, err := site.Generate(context.Background(), src, out, site.Options{Theme: testTheme(t), Cache: cache, LoadOptions: site.LoadOptions{Now: testNow}})
+	_, err := site.Generate(context.Background(), src, out, site.Options{Theme: testTheme(t), BaseURL: "https://example.org/", Cache: cache, LoadOptions: site.LoadOptions{Now: testNow}})
 	if err == nil || !strings.Contains(err.Error(), `posts/bundle/index.md:7:8:`) || !strings.Contains(err.Error(), "draft") {
 		t.Errorf("link to a post turned draft: err = %v", err)
 	}

@@ -58,6 +58,8 @@ type Content struct {
 	// entries are the cache entries of the posts.
 	entries map[*Post]*cachedPost
 	cache   *Cache
+	// icons are the icons made from the logo (set by Generate).
+	icons *siteIcons
 }
 
 // Converted counts the post bodies converted from markdown so far; the

@@ -41,7 +41,7 @@ func TestPaginationEdges(t *testing.T) {
 	for _, c := range cases {
 		t.Run(fmt.Sprint(c.posts), func(t *testing.T) {
 			out := output.NewMemory()
-			res, err := site.Generate(context.Background(), postsFS(c.posts, "CICA"), out, site.Options{Theme: testTheme(t)})
+			res, err := site.Generate(context.Background(), postsFS(c.posts, "CICA"), out, site.Options{Theme: testTheme(t), BaseURL: "https://example.org/"})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -109,7 +109,7 @@ func TestDeterministicOutput(t *testing.T) {
 	var first map[string]string
 	for run := 0; run < 3; run++ {
 		out := output.NewMemory()
-		if _, err := site.Generate(context.Background(), src, out, site.Options{Theme: testTheme(t)}); err != nil {
+		if _, err := site.Generate(context.Background(), src, out, site.Options{Theme: testTheme(t), BaseURL: "https://example.org/"}); err != nil {
 			t.Fatal(err)
 		}
 		got := map[string]string{}

@@ -68,6 +68,19 @@ type SiteData struct {
 	Generator string
 	// Locale is the Open Graph locale (og:locale): ar_AR for Arabic.
 	Locale string
+	// Feeds are the site's feeds (Atom, RSS, JSON Feed) for <link
+	// rel="alternate">; empty without a base URL.
+	Feeds []FeedLink
+	// Icons are the favicon and the touch icon made from the logo; empty
+	// without a logo.
+	Icons []IconLink
+	// Manifest is the path of the web app manifest.
+	Manifest string
+
+	// cfg is the site's settings, for Head.
+	cfg *Config
+	// logo is the logo as an image to share (absolute URL), or nil.
+	logo *ShareImage
 }
 
 // Pager links the pages of a paginated list.
@@ -283,9 +296,9 @@ func templateFuncs(cfg *Config, assetHash map[string]string) template.FuncMap {
 		// plainText prepares text for plain-text outputs read by other
 		// programs (og:title): Unicode isolates when bidi_controls is on.
 		"plainText": cfg.PlainText,
-		// jsonLD is the schema.org NewsArticle of a post, for
-		// <script type="application/ld+json">.
-		"jsonLD": func(d *PageData) (template.JS, error) { return newsArticle(cfg, d) },
+		// jsonLD is the page's schema.org description (a NewsArticle on
+		// posts), for <script type="application/ld+json">.
+		"jsonLD": jsonLD,
 		// add and sub do integer arithmetic for pagers.
 		"add": func(a, b int) int { return a + b },
 		"sub": func(a, b int) int { return a - b },

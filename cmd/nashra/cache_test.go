@@ -42,6 +42,7 @@ func TestBuildCache(t *testing.T) {
 		}
 	}
 	must(os.MkdirAll(filepath.Join(src, "posts"), 0o755))
+	must(os.WriteFile(filepath.Join(src, "config.yaml"), []byte("base_url: https://example.gov.kz/amman/news/\n"), 0o644))
 	for i := 1; i <= 30; i++ {
 		must(os.WriteFile(filepath.Join(src, "posts", fmt.Sprintf("p%02d.md", i)),
 			[]byte(fmt.Sprintf("---\ntitle: \"خبر %d\"\ndate: 2024-01-%02d\ntags: [CICA]\n---\nنص الخبر %d.\n", i, i, i)), 0o644))
@@ -59,10 +60,11 @@ func TestBuildCache(t *testing.T) {
 	}
 
 	// p15 is the 16th newest: on home page 2 and tag page 2, between p16
-	// and p14, so five pages show it.
+	// and p14, so five pages show it; and among the 20 newest, so the
+	// site's three feeds and its tag's three show it too.
 	must(os.WriteFile(filepath.Join(src, "posts", "p15.md"), []byte("---\ntitle: \"خبر معدّل\"\ndate: 2024-01-15\ntags: [CICA]\n---\nنص جديد.\n"), 0o644))
-	if rendered, written, _ = buildCounts(t, args...); rendered != 5 || written != 5 {
-		t.Errorf("after editing one post: rendered %d pages, wrote %d files; want 5 and 5", rendered, written)
+	if rendered, written, _ = buildCounts(t, args...); rendered != 5 || written != 11 {
+		t.Errorf("after editing one post: rendered %d pages, wrote %d files; want 5 and 11", rendered, written)
 	}
 
 	// A layout of the site's own replaces the theme's: every page shows it.
@@ -73,7 +75,7 @@ func TestBuildCache(t *testing.T) {
 	}
 
 	// A setting changes: nothing from the cache is trusted.
-	must(os.WriteFile(filepath.Join(src, "config.yaml"), []byte("title: \"أخبار أخرى\"\n"), 0o644))
+	must(os.WriteFile(filepath.Join(src, "config.yaml"), []byte("title: \"أخبار أخرى\"\nbase_url: https://example.gov.kz/amman/news/\n"), 0o644))
 	if rendered, _, _ = buildCounts(t, args...); rendered != 38 {
 		t.Errorf("after a settings change: rendered %d pages, want all 38", rendered)
 	}

@@ -1,0 +1,320 @@
+package site
+
+import (
+	"context"
+	"fmt"
+	"html"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/nashra-press/nashra/site/diag"
+	"github.com/nashra-press/nashra/site/feed"
+)
+
+// The feed files of the site and of each tag, relative to the site root or
+// to the tag's folder (tags/SLUG/).
+const (
+	AtomFile = "feed.xml"
+	RSSFile  = "rss.xml"
+	JSONFile = "feed.json"
+)
+
+// FeedLink is one feed a page points to with <link rel="alternate">.
+type FeedLink struct {
+	// Title names the feed for readers ("أخبار الثقافة – Atom").
+	Title string
+	// URL is the feed's absolute URL.
+	URL string
+	// Type is its media type: application/atom+xml, application/rss+xml
+	// or application/feed+json.
+	Type string
+}
+
+// feedSpec is one feed to write: the site's or a tag's.
+type feedSpec struct {
+	dir      string // "" or "tags/SLUG/"
+	title    string
+	subtitle string
+	posts    []*Post // newest first, already cut to feed_entries
+}
+
+// feedSpecs lists the site's feed and one per tag.
+func feedSpecs(c *Content) []feedSpec {
+	cfg := &c.Config
+	first := func(posts []*Post) []*Post { return posts[:min(len(posts), cfg.FeedEntries)] }
+	specs := []feedSpec{{title: cfg.Title, subtitle: cfg.Description, posts: first(c.Posts)}}
+	for _, t := range c.Tags {
+		sub := t.Description
+		if sub == "" {
+			sub = cfg.Description
+		}
+		specs = append(specs, feedSpec{dir: "tags/" + t.Slug + "/", title: t.Label + " – " + cfg.Title, subtitle: sub, posts: first(t.Posts)})
+	}
+	return specs
+}
+
+// feedLinks returns the alternate links of the feeds in dir ("" for the
+// site's, "tags/SLUG/" for a tag's); title names the feed.
+func feedLinks(cfg *Config, dir, title string) []FeedLink {
+	if cfg.base == nil {
+		return nil
+	}
+	return []FeedLink{
+		{Title: title + " (Atom)", URL: cfg.absURL(dir + AtomFile), Type: feed.AtomType},
+		{Title: title + " (RSS)", URL: cfg.absURL(dir + RSSFile), Type: feed.RSSType},
+		{Title: title + " (JSON Feed)", URL: cfg.absURL(dir + JSONFile), Type: feed.JSONType},
+	}
+}
+
+// feedPaths lists every feed file the site will have.
+func feedPaths(c *Content) []string {
+	var out []string
+	for _, s := range feedSpecs(c) {
+		out = append(out, s.dir+AtomFile, s.dir+RSSFile, s.dir+JSONFile)
+	}
+	return out
+}
+
+// entryHTML is what a post contributes to feeds, made once per build.
+type entryHTML struct {
+	summary, content string
+}
+
+// feedPosts lists the posts the specs show, each once.
+func feedPosts(specs []feedSpec) []*Post {
+	var posts []*Post
+	seen := map[*Post]bool{}
+	for _, s := range specs {
+		for _, p := range s.posts {
+			if !seen[p] {
+				seen[p] = true
+				posts = append(posts, p)
+			}
+		}
+	}
+	return posts
+}
+
+// feedEntries makes the HTML of every post that a feed shows: the body
+// with absolute URLs is cached per post, keyed by the rendered body's
+// hash, since resolving URLs means parsing the whole body again.
+func feedEntries(c *Content, specs []feedSpec, cache *Cache) (map[*Post]entryHTML, diag.List) {
+	var posts []*Post
+	seen := map[*Post]bool{}
+	for _, s := range specs {
+		for _, p := range s.posts {
+			if !seen[p] {
+				seen[p] = true
+				posts = append(posts, p)
+			}
+		}
+	}
+	full := c.Config.FeedContent == FeedFull
+	out := make(map[*Post]entryHTML, len(posts))
+	var mu sync.Mutex
+	var diags diag.List
+	keep := make(map[string]bool, len(posts))
+	parallel(len(posts), func(i int) {
+		p := posts[i]
+		var e entryHTML
+		cover := coverHTML(&c.Config, p.Cover)
+		e.summary = "<p>" + html.EscapeString(p.Summary) + "</p>"
+		if p.Summary == "" {
+			e.summary = ""
+		}
+		if !full {
+			e.summary = cover + e.summary
+		} else {
+			body, err := absoluteBody(c, p, cache)
+			if err != nil {
+				mu.Lock()
+				diags.Errorf(p.File, 0, 0, "", "making the links of the post absolute for the feeds: %v", err)
+				mu.Unlock()
+				return
+			}
+			e.content = cover + body
+		}
+		mu.Lock()
+		out[p] = e
+		keep[p.File] = true
+		mu.Unlock()
+	})
+	cache.mu.Lock()
+	for f := range cache.feedBodies {
+		if !keep[f] {
+			delete(cache.feedBodies, f)
+		}
+	}
+	cache.mu.Unlock()
+	return out, diags
+}
+
+// keepFeedBodies asks the posts that the feeds show in full to keep their
+// converted bodies after their pages are written, and returns the function
+// that releases them once the feeds are written.
+func keepFeedBodies(c *Content) func() {
+	if c.Config.FeedContent != FeedFull {
+		return func() {}
+	}
+	posts := feedPosts(feedSpecs(c))
+	for _, p := range posts {
+		p.keepBody = true
+	}
+	return func() {
+		for _, p := range posts {
+			p.keepBody = false
+			c.Release(p)
+		}
+	}
+}
+
+// absoluteBody returns the post's body with every URL absolute, from the
+// cache when the body did not change. A post whose page was kept from an
+// earlier build was not converted in this one: it is converted now.
+func absoluteBody(c *Content, p *Post, cache *Cache) (string, error) {
+	cache.mu.Lock()
+	cb, ok := cache.feedBodies[p.File]
+	cache.mu.Unlock()
+	if ok && p.BodyHash != "" && cb.bodyHash == p.BodyHash && cb.permalink == p.Permalink {
+		return cb.html, nil
+	}
+	if p.Body == "" {
+		if err := c.Convert(p).Err(); err != nil {
+			return "", err
+		}
+	}
+	page, err := url.Parse(p.Permalink)
+	if err != nil {
+		return "", err
+	}
+	body, err := feed.AbsoluteURLs(strings.TrimSpace(string(p.Body)), page)
+	if err != nil {
+		return "", err
+	}
+	cache.mu.Lock()
+	cache.feedBodies[p.File] = cachedFeedBody{bodyHash: p.BodyHash, permalink: p.Permalink, html: body}
+	cache.mu.Unlock()
+	return body, nil
+}
+
+// coverHTML shows a post's cover image at the top of its feed entry.
+func coverHTML(cfg *Config, img *Image) string {
+	if img == nil {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString(`<figure><img src="`)
+	b.WriteString(html.EscapeString(cfg.hostURL(img.URL)))
+	b.WriteString(`" alt="`)
+	b.WriteString(html.EscapeString(img.Alt))
+	b.WriteString(`"`)
+	if img.Width > 0 && img.Height > 0 {
+		b.WriteString(` width="` + strconv.Itoa(img.Width) + `" height="` + strconv.Itoa(img.Height) + `"`)
+	}
+	b.WriteString(`></figure>`)
+	return b.String()
+}
+
+
+// epoch is the update time of a feed with no entries: fixed, so that an
+// empty feed is the same file in every build.
+var epoch = time.Unix(0, 0).UTC()
+
+// writeFeeds writes the Atom, RSS and JSON feeds of the site and of each
+// tag. It returns the number of files written.
+func writeFeeds(ctx context.Context, c *Content, icons *siteIcons, out Output, cache *Cache) (int, error) {
+	cfg := &c.Config
+	specs := feedSpecs(c)
+	entries, diags := feedEntries(c, specs, cache)
+	if err := diags.Err(); err != nil {
+		return 0, err
+	}
+	author := feed.Person{Name: cfg.Author, URL: cfg.absURL("")}
+	if author.Name == "" {
+		author.Name = cfg.Title
+	}
+	var icon, logo string
+	if icons != nil {
+		icon, logo = icons.absolute(cfg, 32), icons.absolute(cfg, 512)
+	}
+	var mu sync.Mutex
+	parallel(len(specs), func(i int) {
+		if ctx.Err() != nil {
+			return
+		}
+		s := specs[i]
+		f := &feed.Feed{
+			Title:     cfg.PlainText(s.title),
+			Subtitle:  s.subtitle,
+			Language:  cfg.Language,
+			Direction: "rtl",
+			Home:      cfg.absURL(s.dir),
+			Updated:   epoch,
+			Author:    author,
+			Icon:      icon,
+			Logo:      logo,
+			Generator: "nashra",
+		}
+		for _, p := range s.posts {
+			e := entries[p]
+			entry := feed.Entry{
+				// The post's address: it stays when the title, the date
+				// or the text change (see README, "Feeds").
+				ID:          p.Permalink,
+				Title:       cfg.PlainText(p.Title),
+				Link:        p.Permalink,
+				Published:   p.Date,
+				Updated:     p.Updated,
+				Author:      feed.Person{Name: p.Author},
+				Summary:     p.Summary,
+				SummaryHTML: e.summary,
+				ContentHTML: e.content,
+			}
+			if p.Author == author.Name {
+				entry.Author.URL = author.URL
+			}
+			if p.Cover != nil {
+				entry.Image = cfg.hostURL(p.Cover.URL)
+			}
+			for _, t := range p.Tags {
+				entry.Categories = append(entry.Categories, feed.Category{Term: t.Slug, Label: t.Label, Scheme: cfg.absURL("tags/")})
+			}
+			if p.Updated.After(f.Updated) {
+				f.Updated = p.Updated
+			}
+			f.Entries = append(f.Entries, entry)
+		}
+		for _, w := range []struct {
+			name   string
+			encode func(string) ([]byte, error)
+		}{{AtomFile, f.Atom}, {RSSFile, f.RSS}, {JSONFile, f.JSON}} {
+			data, err := w.encode(cfg.absURL(s.dir + w.name))
+			if err == nil {
+				err = out.WriteFile(s.dir+w.name, data)
+			}
+			if err != nil {
+				mu.Lock()
+				diags.Errorf("", 0, 0, "", "writing %s%s: %v", s.dir, w.name, err)
+				mu.Unlock()
+			}
+		}
+	})
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	if err := diags.Err(); err != nil {
+		return 0, err
+	}
+	return 3 * len(specs), nil
+}
+
+// feedTitle is the title of the feeds in a page's alternate links.
+func feedTitle(cfg *Config, t *Tag) string {
+	if t == nil {
+		return cfg.Title
+	}
+	return fmt.Sprintf("%s – %s", t.Label, cfg.Title)
+}
