@@ -1,12 +1,14 @@
 package icons_test
 
 import (
-	"github.com/nashra-press/nashra/site/icons"
 	"os"
 	"testing"
+
+	"github.com/nashra-press/nashra/site/icons"
 )
 
-// BenchmarkMake reports the time to make the four icons of the sample logo.
+// BenchmarkMake reports the time to make the four icons of the sample
+// logo.
 func BenchmarkMake(b *testing.B) {
 	src, err := os.ReadFile("../../static/images/embassy-logo.png")
 	if err != nil {
