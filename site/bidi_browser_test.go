@@ -30,7 +30,7 @@ const (
 func feedItem(t *testing.T, config string) *gofeed.Item {
 	t.Helper()
 	src := fstest.MapFS{
-		"config.yaml": {Data: []byte("title: \"أخبار\"\nbase_url: https://example.gov.kz/\n" + config)},
+		"config.yaml":   {Data: []byte("title: \"أخبار\"\nbase_url: https://example.gov.kz/\n" + config)},
 		"posts/cica.md": {Data: []byte("---\ntitle: \"" + bidiTitle + "\"\ndate: 2024-10-01\n---\n\n" + bidiText + "\n")},
 	}
 	_, out := buildSite(t, src, site.Options{})
