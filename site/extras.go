@@ -65,21 +65,23 @@ func checkExtraFiles(c *Content, e extras) diag.List {
 	return diags
 }
 
-// writeSitemap writes sitemap.xml and, unless the site has its own,
+// writeSitemap writes the sitemap and, unless the site has its own,
 // robots.txt. It returns the number of files written.
 func writeSitemap(c *Content, pages []Page, writeRobots bool, out Output) (int, error) {
-	data, err := sitemap(c, pages)
-	if err == nil {
-		err = out.WriteFile(SitemapFile, data)
-	}
+	files, err := sitemaps(c, pages, sitemapLimit)
 	if err != nil {
 		return 0, fmt.Errorf("writing %s: %w", SitemapFile, err)
 	}
+	for name, data := range files {
+		if err := out.WriteFile(name, data); err != nil {
+			return 0, fmt.Errorf("writing %s: %w", name, err)
+		}
+	}
 	if !writeRobots {
-		return 1, nil
+		return len(files), nil
 	}
 	if err := out.WriteFile(RobotsFile, robots(&c.Config)); err != nil {
-		return 1, fmt.Errorf("writing %s: %w", RobotsFile, err)
+		return len(files), fmt.Errorf("writing %s: %w", RobotsFile, err)
 	}
-	return 2, nil
+	return len(files) + 1, nil
 }

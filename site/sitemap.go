@@ -14,6 +14,14 @@ const (
 	RobotsFile  = "robots.txt"
 )
 
+// sitemapLimit is the most URLs one sitemap file may list (sitemaps.org).
+const sitemapLimit = 50000
+
+type sitemapIndex struct {
+	XMLName  xml.Name     `xml:"http://www.sitemaps.org/schemas/sitemap/0.9 sitemapindex"`
+	Sitemaps []sitemapURL `xml:"sitemap"`
+}
+
 type sitemapURLSet struct {
 	XMLName xml.Name     `xml:"http://www.sitemaps.org/schemas/sitemap/0.9 urlset"`
 	URLs    []sitemapURL `xml:"url"`
@@ -36,19 +44,28 @@ func lastChange(posts []*Post) time.Time {
 	return t
 }
 
-// sitemap lists every page a reader can land on (every planned page but
-// the 404 page), each with when it last changed: a post when it was
+// sitemaps lists every page a reader can land on (every planned page
+// but the 404 page), each with when it last changed: a post when it was
 // updated; a list (the home pages, a tag's pages, the tags index) when
 // the newest update among its posts happened, since a new or changed post
-// moves or changes every page of its list.
-func sitemap(c *Content, pages []Page) ([]byte, error) {
+// moves or changes every page of its list. It returns the files to write:
+// sitemap.xml, or, beyond limit URLs, sitemap-1.xml, sitemap-2.xml … and
+// sitemap.xml as their index.
+func sitemaps(c *Content, pages []Page, limit int) (map[string][]byte, error) {
 	loc := c.Config.Location()
 	site := lastChange(c.Posts)
 	tags := map[*Tag]time.Time{}
 	for _, t := range c.Tags {
 		tags[t] = lastChange(t.Posts)
 	}
-	set := sitemapURLSet{}
+	format := func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.In(loc).Format(time.RFC3339)
+	}
+	var urls []sitemapURL
+	var changed []time.Time
 	for _, pg := range pages {
 		d := pg.Data
 		if d.Permalink == "" {
@@ -63,20 +80,44 @@ func sitemap(c *Content, pages []Page) ([]byte, error) {
 		default:
 			t = site
 		}
-		u := sitemapURL{Loc: d.Permalink}
-		if !t.IsZero() {
-			u.LastMod = t.In(loc).Format(time.RFC3339)
+		urls = append(urls, sitemapURL{Loc: d.Permalink, LastMod: format(t)})
+		changed = append(changed, t)
+	}
+	files := map[string][]byte{}
+	if len(urls) <= limit {
+		data, err := encodeXMLDoc(sitemapURLSet{URLs: urls})
+		files[SitemapFile] = data
+		return files, err
+	}
+	var index sitemapIndex
+	for n, lo := 1, 0; lo < len(urls); n, lo = n+1, lo+limit {
+		hi := min(lo+limit, len(urls))
+		name := fmt.Sprintf("sitemap-%d.xml", n)
+		data, err := encodeXMLDoc(sitemapURLSet{URLs: urls[lo:hi]})
+		if err != nil {
+			return nil, err
 		}
-		set.URLs = append(set.URLs, u)
+		files[name] = data
+		latest := lastChangeOf(changed[lo:hi])
+		index.Sitemaps = append(index.Sitemaps, sitemapURL{Loc: c.Config.absURL(name), LastMod: format(latest)})
 	}
-	if len(set.URLs) > 50000 {
-		return nil, fmt.Errorf("the site has %d pages, more than the 50,000 a sitemap may list", len(set.URLs))
+	data, err := encodeXMLDoc(index)
+	files[SitemapFile] = data
+	return files, err
+}
+
+func lastChangeOf(times []time.Time) time.Time {
+	var latest time.Time
+	for _, t := range times {
+		if t.After(latest) {
+			latest = t
+		}
 	}
-	return encodeXMLDoc(set)
+	return latest
 }
 
 // robots returns robots.txt: every crawler may read everything, and the
-// sitemap is where it says. Crawlers read robots.txt only at the root of
+// sitemap (or the sitemap index) is where it says. Crawlers read robots.txt only at the root of
 // a host, so when the site lives under a path the same line belongs in
 // the host's own robots.txt; the file says so.
 func robots(cfg *Config) []byte {
