@@ -15,7 +15,9 @@ import (
 )
 
 // The feed files of the site and of each tag, relative to the site root or
-// to the tag's folder (tags/SLUG/).
+// to the tag's folder (tags/SLUG/). Tags have Atom and RSS feeds only:
+// JSON Feed readers read Atom too, and a tag's JSON feed would add a
+// third copy of its posts to every build.
 const (
 	AtomFile = "feed.xml"
 	RSSFile  = "rss.xml"
@@ -62,18 +64,24 @@ func feedLinks(cfg *Config, dir, title string) []FeedLink {
 	if cfg.base == nil {
 		return nil
 	}
-	return []FeedLink{
+	links := []FeedLink{
 		{Title: title + " (Atom)", URL: cfg.absURL(dir + AtomFile), Type: feed.AtomType},
 		{Title: title + " (RSS)", URL: cfg.absURL(dir + RSSFile), Type: feed.RSSType},
-		{Title: title + " (JSON Feed)", URL: cfg.absURL(dir + JSONFile), Type: feed.JSONType},
 	}
+	if dir == "" {
+		links = append(links, FeedLink{Title: title + " (JSON Feed)", URL: cfg.absURL(JSONFile), Type: feed.JSONType})
+	}
+	return links
 }
 
 // feedPaths lists every feed file the site will have.
 func feedPaths(c *Content) []string {
 	var out []string
 	for _, s := range feedSpecs(c) {
-		out = append(out, s.dir+AtomFile, s.dir+RSSFile, s.dir+JSONFile)
+		out = append(out, s.dir+AtomFile, s.dir+RSSFile)
+		if s.dir == "" {
+			out = append(out, JSONFile)
+		}
 	}
 	return out
 }
@@ -223,8 +231,8 @@ func coverHTML(cfg *Config, img *Image) string {
 // empty feed is the same file in every build.
 var epoch = time.Unix(0, 0).UTC()
 
-// writeFeeds writes the Atom, RSS and JSON feeds of the site and of each
-// tag. It returns the number of files written.
+// writeFeeds writes the Atom, RSS and JSON feeds of the site and the Atom
+// and RSS feeds of each tag. It returns the number of files written.
 func writeFeeds(ctx context.Context, c *Content, icons *siteIcons, out Output, cache *Cache) (int, error) {
 	cfg := &c.Config
 	specs := feedSpecs(c)
@@ -287,10 +295,14 @@ func writeFeeds(ctx context.Context, c *Content, icons *siteIcons, out Output, c
 			}
 			f.Entries = append(f.Entries, entry)
 		}
-		for _, w := range []struct {
+		formats := []struct {
 			name   string
 			encode func(string) ([]byte, error)
-		}{{AtomFile, f.Atom}, {RSSFile, f.RSS}, {JSONFile, f.JSON}} {
+		}{{AtomFile, f.Atom}, {RSSFile, f.RSS}, {JSONFile, f.JSON}}
+		if s.dir != "" {
+			formats = formats[:2]
+		}
+		for _, w := range formats {
 			data, err := w.encode(cfg.absURL(s.dir + w.name))
 			if err == nil {
 				err = out.WriteFile(s.dir+w.name, data)
@@ -308,7 +320,7 @@ func writeFeeds(ctx context.Context, c *Content, icons *siteIcons, out Output, c
 	if err := diags.Err(); err != nil {
 		return 0, err
 	}
-	return 3 * len(specs), nil
+	return 2*len(specs) + 1, nil
 }
 
 // feedTitle is the title of the feeds in a page's alternate links.
