@@ -14,6 +14,7 @@ import (
 	_ "image/gif" // logos in GIF
 	_ "image/jpeg"
 	"image/png"
+	"slices"
 
 	"golang.org/x/image/draw"
 	_ "golang.org/x/image/webp" // logos in WebP
@@ -43,28 +44,47 @@ func Make(src []byte, sizes ...int) ([]Icon, error) {
 	off := image.Point{(side - b.Dx()) / 2, (side - b.Dy()) / 2}
 	target := b.Sub(b.Min).Add(off)
 
-	enc := png.Encoder{CompressionLevel: png.DefaultCompression}
-	out := make([]Icon, 0, len(sizes))
-	for _, n := range sizes {
+	enc := png.Encoder{CompressionLevel: png.BestSpeed}
+	out := make([]Icon, len(sizes))
+	// Larger icons first: each smaller one is scaled from the smallest
+	// icon made so far that is at least twice its size, which costs far
+	// less than scaling the whole logo again and looks the same.
+	order := make([]int, len(sizes))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return sizes[b] - sizes[a] })
+	type made struct {
+		img  image.Image
+		side int
+	}
+	var sources []made
+	for _, i := range order {
+		n := sizes[i]
 		if n < 1 {
 			return nil, fmt.Errorf("icon size %d", n)
 		}
 		if format == "png" && b.Dx() == n && b.Dy() == n {
 			// Already the right PNG: keep its bytes.
-			out = append(out, Icon{Size: n, PNG: src})
+			out[i] = Icon{Size: n, PNG: src}
 			continue
 		}
 		// RGBA, not NRGBA: x/image/draw has fast paths for it.
 		dst := image.NewRGBA(image.Rect(0, 0, n, n))
-		scale := func(r image.Rectangle) image.Rectangle {
-			return image.Rect(r.Min.X*n/side, r.Min.Y*n/side, (r.Max.X*n+side-1)/side, (r.Max.Y*n+side-1)/side)
+		from, fromRect, dstRect := img, b, image.Rect(off.X*n/side, off.Y*n/side, (target.Max.X*n+side-1)/side, (target.Max.Y*n+side-1)/side)
+		for j := len(sources) - 1; j >= 0; j-- {
+			if sources[j].side >= 2*n {
+				from, fromRect, dstRect = sources[j].img, sources[j].img.Bounds(), dst.Bounds()
+				break
+			}
 		}
-		draw.CatmullRom.Scale(dst, scale(target), img, b, draw.Src, nil)
+		draw.CatmullRom.Scale(dst, dstRect, from, fromRect, draw.Src, nil)
+		sources = append(sources, made{dst, n})
 		var buf bytes.Buffer
 		if err := enc.Encode(&buf, dst); err != nil {
 			return nil, err
 		}
-		out = append(out, Icon{Size: n, PNG: buf.Bytes()})
+		out[i] = Icon{Size: n, PNG: buf.Bytes()}
 	}
 	return out, nil
 }
