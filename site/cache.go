@@ -35,6 +35,9 @@ type Cache struct {
 	buildStart time.Time
 	// dirty is set when anything was learnt since the cache was read.
 	dirty bool
+	// feeds remembers, for each feed file, the fingerprint of what it
+	// showed and the hash of its bytes, like pages.
+	feeds map[string]pageState
 	// feedBodies holds each post's body with absolute URLs, for feeds,
 	// keyed by file and checked against the body's hash.
 	feedBodies map[string]cachedFeedBody
@@ -48,7 +51,7 @@ type Cache struct {
 // NewCache returns an empty cache.
 func NewCache() *Cache {
 	return &Cache{posts: map[string]*cachedPost{}, images: map[string]knownImage{}, pages: map[string]pageState{}, stamps: map[string]fileStamp{},
-		feedBodies: map[string]cachedFeedBody{}}
+		feeds: map[string]pageState{}, feedBodies: map[string]cachedFeedBody{}}
 }
 
 // cachedPost is what is known about one post file.
@@ -78,6 +81,7 @@ func (c *Cache) reset(configSig string) {
 		c.dirty = true
 		c.posts = map[string]*cachedPost{}
 		c.pages = map[string]pageState{}
+		c.feeds = map[string]pageState{}
 		c.feedBodies = map[string]cachedFeedBody{}
 		c.configSig = configSig
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/nashra-press/nashra/site/diag"
 	"github.com/nashra-press/nashra/site/feed"
+	"github.com/nashra-press/nashra/site/output"
 )
 
 // The feed files of the site and of each tag, relative to the site root or
@@ -106,32 +107,20 @@ func feedPosts(specs []feedSpec) []*Post {
 	return posts
 }
 
-// feedEntries makes the HTML of every post that a feed shows: the body
+// feedEntries makes the HTML of posts for their feed entries: the body
 // with absolute URLs is cached per post, keyed by the rendered body's
 // hash, since resolving URLs means parsing the whole body again.
-func feedEntries(c *Content, specs []feedSpec, cache *Cache) (map[*Post]entryHTML, diag.List) {
-	var posts []*Post
-	seen := map[*Post]bool{}
-	for _, s := range specs {
-		for _, p := range s.posts {
-			if !seen[p] {
-				seen[p] = true
-				posts = append(posts, p)
-			}
-		}
-	}
+func feedEntries(c *Content, posts []*Post, cache *Cache) (map[*Post]entryHTML, diag.List) {
 	full := c.Config.FeedContent == FeedFull
 	out := make(map[*Post]entryHTML, len(posts))
 	var mu sync.Mutex
 	var diags diag.List
-	keep := make(map[string]bool, len(posts))
 	parallel(len(posts), func(i int) {
 		p := posts[i]
 		var e entryHTML
 		cover := coverHTML(&c.Config, p.Cover)
-		e.summary = "<p>" + html.EscapeString(p.Summary) + "</p>"
-		if p.Summary == "" {
-			e.summary = ""
+		if p.Summary != "" {
+			e.summary = "<p>" + html.EscapeString(p.Summary) + "</p>"
 		}
 		if !full {
 			e.summary = cover + e.summary
@@ -147,17 +136,28 @@ func feedEntries(c *Content, specs []feedSpec, cache *Cache) (map[*Post]entryHTM
 		}
 		mu.Lock()
 		out[p] = e
-		keep[p.File] = true
 		mu.Unlock()
 	})
-	cache.mu.Lock()
-	for f := range cache.feedBodies {
-		if !keep[f] {
-			delete(cache.feedBodies, f)
+	return out, diags
+}
+
+// feedFingerprint identifies what a feed shows: when it is the same as in
+// the previous build, the feed's files are too. (A change of settings
+// empties the cache.)
+func feedFingerprint(s feedSpec, icons *siteIcons) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s\x00%s\x00%s\x00", s.dir, s.title, s.subtitle)
+	if icons != nil {
+		fmt.Fprintf(&b, "icons %s %s\x00", icons.version, icons.svg)
+	}
+	for _, p := range s.posts {
+		fmt.Fprintf(&b, "%s %s %s\x00", p.Permalink, p.Hash, p.BodyHash)
+		// A tag's label may come from another post's spelling.
+		for _, t := range p.Tags {
+			fmt.Fprintf(&b, "%s %s\x00", t.Slug, t.Label)
 		}
 	}
-	cache.mu.Unlock()
-	return out, diags
+	return contentHash([]byte(b.String()))
 }
 
 // keepFeedBodies asks the posts that the feeds show in full to keep their
@@ -232,14 +232,60 @@ func coverHTML(cfg *Config, img *Image) string {
 var epoch = time.Unix(0, 0).UTC()
 
 // writeFeeds writes the Atom, RSS and JSON feeds of the site and the Atom
-// and RSS feeds of each tag. It returns the number of files written.
+// and RSS feeds of each tag. A feed that shows what it showed in the
+// previous build is kept without being made again when out can keep
+// files. It returns the number of feed files.
 func writeFeeds(ctx context.Context, c *Content, icons *siteIcons, out Output, cache *Cache) (int, error) {
 	cfg := &c.Config
 	specs := feedSpecs(c)
-	entries, diags := feedEntries(c, specs, cache)
+	reuser, _ := out.(Reuser)
+	formats := func(s feedSpec) []string {
+		if s.dir == "" {
+			return []string{AtomFile, RSSFile, JSONFile}
+		}
+		return []string{AtomFile, RSSFile}
+	}
+
+	// Which feeds changed.
+	states := map[string]pageState{}
+	var changed []feedSpec
+	cache.mu.Lock()
+	previous := cache.feeds
+	cache.mu.Unlock()
+	for _, s := range specs {
+		fp := feedFingerprint(s, icons)
+		kept := reuser != nil
+		for _, name := range formats(s) {
+			old, ok := previous[s.dir+name]
+			if kept && ok && old.Fingerprint == fp && reuser.Unchanged(s.dir+name, old.Hash) {
+				states[s.dir+name] = old
+			} else {
+				kept = false
+			}
+		}
+		if !kept {
+			changed = append(changed, s)
+		}
+	}
+
+	// Bodies with absolute URLs are kept for the posts that feeds show.
+	all := feedPosts(specs)
+	keep := make(map[string]bool, len(all))
+	for _, p := range all {
+		keep[p.File] = true
+	}
+	cache.mu.Lock()
+	for f := range cache.feedBodies {
+		if !keep[f] {
+			delete(cache.feedBodies, f)
+		}
+	}
+	cache.mu.Unlock()
+	entries, diags := feedEntries(c, feedPosts(changed), cache)
 	if err := diags.Err(); err != nil {
 		return 0, err
 	}
+
 	author := feed.Person{Name: cfg.Author, URL: cfg.absURL("")}
 	if author.Name == "" {
 		author.Name = cfg.Title
@@ -249,11 +295,11 @@ func writeFeeds(ctx context.Context, c *Content, icons *siteIcons, out Output, c
 		icon, logo = icons.absolute(cfg, 32), icons.absolute(cfg, 512)
 	}
 	var mu sync.Mutex
-	parallel(len(specs), func(i int) {
+	parallel(len(changed), func(i int) {
 		if ctx.Err() != nil {
 			return
 		}
-		s := specs[i]
+		s := changed[i]
 		f := &feed.Feed{
 			Title:     cfg.PlainText(s.title),
 			Subtitle:  s.subtitle,
@@ -295,23 +341,21 @@ func writeFeeds(ctx context.Context, c *Content, icons *siteIcons, out Output, c
 			}
 			f.Entries = append(f.Entries, entry)
 		}
-		formats := []struct {
-			name   string
-			encode func(string) ([]byte, error)
-		}{{AtomFile, f.Atom}, {RSSFile, f.RSS}, {JSONFile, f.JSON}}
-		if s.dir != "" {
-			formats = formats[:2]
-		}
-		for _, w := range formats {
-			data, err := w.encode(cfg.absURL(s.dir + w.name))
+		encode := map[string]func(string) ([]byte, error){AtomFile: f.Atom, RSSFile: f.RSS, JSONFile: f.JSON}
+		fp := feedFingerprint(s, icons)
+		for _, name := range formats(s) {
+			path := s.dir + name
+			data, err := encode[name](cfg.absURL(path))
 			if err == nil {
-				err = out.WriteFile(s.dir+w.name, data)
+				err = out.WriteFile(path, data)
 			}
+			mu.Lock()
 			if err != nil {
-				mu.Lock()
-				diags.Errorf("", 0, 0, "", "writing %s%s: %v", s.dir, w.name, err)
-				mu.Unlock()
+				diags.Errorf("", 0, 0, "", "writing %s: %v", path, err)
+			} else {
+				states[path] = pageState{Fingerprint: fp, Hash: output.Hash(data)}
 			}
+			mu.Unlock()
 		}
 	})
 	if err := ctx.Err(); err != nil {
@@ -320,7 +364,10 @@ func writeFeeds(ctx context.Context, c *Content, icons *siteIcons, out Output, c
 	if err := diags.Err(); err != nil {
 		return 0, err
 	}
-	return 2*len(specs) + 1, nil
+	cache.mu.Lock()
+	cache.feeds = states
+	cache.mu.Unlock()
+	return len(states), nil
 }
 
 // feedTitle is the title of the feeds in a page's alternate links.

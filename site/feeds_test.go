@@ -601,11 +601,13 @@ func TestHeadMetadata(t *testing.T) {
 }
 
 // TestFeedsFollowEdits rebuilds with a cache, as watch mode does: a
-// post's new title reaches its feed entries and its page's head, its id
-// stays; an untouched post's page is kept; a new logo reaches every
-// page's icons and the feeds.
+// build with no change writes no feed; a post's new title reaches its
+// feed entries and its page's head, its id stays, and the feeds that do
+// not show it are kept; a new logo reaches every page's icons and the
+// feeds.
 func TestFeedsFollowEdits(t *testing.T) {
 	src := postsFS(3, "CICA")
+	src["posts/other.md"] = &fstest.MapFile{Data: []byte("---\ntitle: \"خبر آخر\"\ndate: 2023-06-01\ntags: [Jordan]\n---\nنص.\n")}
 	src["config.yaml"] = &fstest.MapFile{Data: []byte("title: \"أخبار\"\nbase_url: https://example.gov.kz/amman/news/\nlogo: /logo.png\n")}
 	src["static/logo.png"] = &fstest.MapFile{Data: pngBytes(t, 64, 64)}
 	cache := site.NewCache()
@@ -640,6 +642,23 @@ func TestFeedsFollowEdits(t *testing.T) {
 		t.Fatalf("title %q", before.Title)
 	}
 	icon := string(out.files["index.html"])
+	feedsWritten := func() []string {
+		var w []string
+		for _, p := range out.written {
+			if strings.HasSuffix(p, ".xml") && !strings.HasPrefix(p, "sitemap") || strings.HasSuffix(p, ".json") {
+				w = append(w, p)
+			}
+		}
+		slices.Sort(w)
+		return w
+	}
+	build()
+	if w := feedsWritten(); len(w) != 0 {
+		t.Errorf("a build with no change wrote feeds %v", w)
+	}
+	if _, ok := out.files["tags/jordan/rss.xml"]; !ok {
+		t.Fatal("a kept feed is missing from the output")
+	}
 
 	src["posts/p2.md"].Data = bytes.Replace(src["posts/p2.md"].Data, []byte(`title: "خبر 2"`), []byte(`title: "خبر 2 (معدّل)"`), 1)
 	build()
@@ -648,6 +667,9 @@ func TestFeedsFollowEdits(t *testing.T) {
 		if after.Title != "خبر 2 (معدّل)" || after.GUID != before.GUID {
 			t.Errorf("%s after the edit: title %q id %q, want the new title and id %q", feed, after.Title, after.GUID, before.GUID)
 		}
+	}
+	if w := feedsWritten(); !slices.Equal(w, []string{"feed.json", "feed.xml", "rss.xml", "tags/cica/feed.xml", "tags/cica/rss.xml"}) {
+		t.Errorf("feeds written after editing p2: %v; the Jordan feeds do not show it", w)
 	}
 	if !strings.Contains(string(out.files["posts/p2/index.html"]), `<meta property="og:title" content="خبر 2 (معدّل)">`) {
 		t.Error("the post's head does not show its new title")
