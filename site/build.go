@@ -136,7 +136,7 @@ func Generate(ctx context.Context, src fs.FS, out Output, opts Options) (*Result
 	rawConfig, _ := fs.ReadFile(src, ConfigFile)
 	cache.reset(contentHash([]byte(fmt.Sprintf("%s\x00%s\x00%s", rawConfig, opts.BaseURL, cacheVersion))))
 
-	ic, iconsDone, icDiags := startIcons(src, &cfg, cache)
+	ic, iconsDone, icDiags := startIcons(src, &cfg, cache, out)
 	content, loadDiags := Load(src, cfg, opts.LoadOptions, cache)
 	diags = append(diags, loadDiags...)
 	res := &Result{Warnings: diags.Warnings(), Content: content}

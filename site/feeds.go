@@ -365,6 +365,9 @@ func writeFeeds(ctx context.Context, c *Content, icons *siteIcons, out Output, c
 		return 0, err
 	}
 	cache.mu.Lock()
+	if len(changed) > 0 || len(states) != len(previous) {
+		cache.dirty = true
+	}
 	cache.feeds = states
 	cache.mu.Unlock()
 	return len(states), nil

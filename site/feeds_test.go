@@ -9,7 +9,7 @@ import (
 	"io/fs"
 	"net/url"
 	"os"
-	"os/exec"
+	"path"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -361,25 +361,8 @@ func (o overlay) Open(name string) (fs.File, error) {
 	return o[len(o)-1].Open(name)
 }
 
-// gencorpus writes the 1,000-post corpus of ../shared/bench/gencorpus (or
-// $NASHRA_GENCORPUS) into a temporary folder, with a config.yaml of its
-// own: the corpus has none.
-func gencorpus(t *testing.T, n int) string {
-	t.Helper()
-	gen := os.Getenv("NASHRA_GENCORPUS")
-	if gen == "" {
-		gen = filepath.Join("..", "..", "shared", "bench", "gencorpus")
-	}
-	if _, err := os.Stat(filepath.Join(gen, "main.go")); err != nil {
-		testtools.Unavailable(t, "gencorpus not found at %s (set NASHRA_GENCORPUS to its folder)", gen)
-	}
-	dir := t.TempDir()
-	cmd := exec.CommandContext(t.Context(), "go", "run", ".", "-n", fmt.Sprint(n), "-seed", "1", "-out", dir)
-	cmd.Dir = gen
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("gencorpus: %v\n%s", err, out)
-	}
-	config := `title: "أخبار السفارة"
+// corpusConfig is the settings of the 1,000-post corpus, which has none.
+const corpusConfig = `title: "أخبار السفارة"
 description: "مدونة اختبار من ألف خبر."
 base_url: "https://example.gov.kz/amman/news/"
 author: "سفارة جمهورية كازاخستان في عمّان"
@@ -394,19 +377,15 @@ tags:
     slug: jordan
     label: "الأردن"
 `
-	if err := os.WriteFile(filepath.Join(dir, "config.yaml"), []byte(config), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return dir
-}
 
 func TestCorpusFeeds(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a 1,000-post corpus")
 	}
-	dir := gencorpus(t, 1000)
+	corpus := testtools.Corpus(t, 1000)
+	src := overlay{fstest.MapFS{"config.yaml": {Data: []byte(corpusConfig)}}, os.DirFS(corpus)}
 	// The corpus is dated up to mid-2026; publish it all.
-	res, out := buildSite(t, os.DirFS(dir), site.Options{LoadOptions: site.LoadOptions{Now: time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC)}})
+	res, out := buildSite(t, src, site.Options{LoadOptions: site.LoadOptions{Now: time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC)}})
 	if len(res.Content.Posts) < 900 || len(res.Content.Tags) < 30 {
 		t.Fatalf("the corpus has %d posts and %d tags", len(res.Content.Posts), len(res.Content.Tags))
 	}
@@ -694,5 +673,79 @@ func TestFeedsFollowEdits(t *testing.T) {
 	m := regexp.MustCompile(`icon-192\.png\?v=([0-9a-f]+)`).FindStringSubmatch(string(out.files["index.html"]))
 	if m == nil || !strings.Contains(string(out.files["feed.json"]), "icon-512.png?v="+m[1]) || strings.Contains(icon, m[1]) {
 		t.Errorf("the feed's icon does not carry the new logo's version %v", m)
+	}
+}
+
+// TestDiskCacheKeepsFeedsAndIcons saves the cache after a build and reads
+// it back, as two runs of "nashra build" do: the second build, with
+// nothing changed, neither encodes a feed nor makes an icon, and keeps the
+// previous output's files.
+func TestDiskCacheKeepsFeedsAndIcons(t *testing.T) {
+	src := postsFS(25, "CICA")
+	src["config.yaml"] = &fstest.MapFile{Data: []byte("base_url: https://example.gov.kz/\nlogo: /logo.png\n")}
+	src["static/logo.png"] = &fstest.MapFile{Data: pngBytes(t, 64, 64)}
+	out := newKeepingOutput()
+	build := func(cache *site.Cache) {
+		t.Helper()
+		out.next()
+		if _, err := site.Generate(context.Background(), src, out, site.Options{Theme: layouts.FS, Cache: cache, LoadOptions: site.LoadOptions{Now: testNow}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cache := site.NewCache()
+	build(cache)
+	first := map[string]string{}
+	for p, d := range out.files {
+		first[p] = string(d)
+	}
+	var saved bytes.Buffer
+	if err := cache.Save(&saved, "test"); err != nil {
+		t.Fatal(err)
+	}
+	read, err := site.ReadCache(&saved, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	build(read)
+	// (The sitemap, robots.txt and the manifest are small and written
+	// every time; the output keeps their bytes.)
+	for _, p := range out.written {
+		switch path.Base(p) {
+		case "feed.xml", "rss.xml", "feed.json":
+			t.Errorf("%s was made again although nothing changed", p)
+		}
+		if strings.HasPrefix(p, "icons/") {
+			t.Errorf("%s was made again although nothing changed", p)
+		}
+	}
+	if len(out.files) != len(first) {
+		t.Errorf("%d files after the second build, %d after the first", len(out.files), len(first))
+	}
+	for p, d := range out.files {
+		if first[p] != string(d) {
+			t.Errorf("%s changed", p)
+		}
+	}
+
+	// One icon disappeared from the output: it alone is written again
+	// (the others, kept, must not be written a second time).
+	delete(out.files, "icons/icon-192.png")
+	saved.Reset()
+	if err := read.Save(&saved, "test"); err != nil {
+		t.Fatal(err)
+	}
+	again, err := site.ReadCache(&saved, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	build(again)
+	var icons []string
+	for _, p := range out.written {
+		if strings.HasPrefix(p, "icons/") {
+			icons = append(icons, p)
+		}
+	}
+	if !slices.Equal(icons, []string{"icons/icon-192.png"}) || first["icons/icon-192.png"] != string(out.files["icons/icon-192.png"]) {
+		t.Errorf("icons written after one disappeared: %v", icons)
 	}
 }

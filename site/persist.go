@@ -26,6 +26,23 @@ type diskCache struct {
 	Images    map[string]knownImage
 	Pages     map[string]pageState
 	Stamps    map[string]fileStamp
+	// Feeds are the feed files' fingerprints and hashes, like Pages.
+	Feeds map[string]pageState
+	// Icons are the icons made from the logo, without their bytes: the
+	// next build keeps the output's copies when their hashes match.
+	Icons *diskIcons
+}
+
+// diskIcons is a siteIcons without the icons' bytes.
+type diskIcons struct {
+	LogoHash, SVG string
+	Files         []diskIcon
+}
+
+type diskIcon struct {
+	Path string
+	Size int
+	Hash string
 }
 
 // diskPost is a cachedPost with exported fields.
@@ -100,7 +117,14 @@ func (c *Cache) Save(w io.Writer, version string) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	d := diskCache{Version: cacheVersion + " " + version, ConfigSig: c.configSig,
-		Posts: make(map[string]diskPost, len(c.posts)), Images: c.images, Pages: c.pages, Stamps: c.stamps}
+		Posts: make(map[string]diskPost, len(c.posts)), Images: c.images, Pages: c.pages, Stamps: c.stamps,
+		Feeds: c.feeds}
+	if ic := c.icons; ic != nil {
+		d.Icons = &diskIcons{LogoHash: ic.logoHash, SVG: ic.svg}
+		for _, f := range ic.files {
+			d.Icons.Files = append(d.Icons.Files, diskIcon{Path: f.path, Size: f.size, Hash: f.hash})
+		}
+	}
 	for file, e := range c.posts {
 		dp := diskPost{Hash: e.hash, Diags: e.diags, Rendered: e.rendered, Lookups: e.lookups,
 			Summary: e.summary, BodyHash: e.bodyHash, Headings: e.headings, IDs: e.ids, Links: e.links}
@@ -133,6 +157,16 @@ func ReadCache(r io.Reader, version string) (*Cache, error) {
 	}
 	if d.Stamps != nil {
 		c.stamps = d.Stamps
+	}
+	if d.Feeds != nil {
+		c.feeds = d.Feeds
+	}
+	if di := d.Icons; di != nil && len(di.LogoHash) >= 10 {
+		ic := &siteIcons{logoHash: di.LogoHash, version: di.LogoHash[:10], svg: di.SVG}
+		for _, f := range di.Files {
+			ic.files = append(ic.files, iconFile{path: f.Path, size: f.Size, hash: f.Hash})
+		}
+		c.icons = ic
 	}
 	for file, dp := range d.Posts {
 		e := &cachedPost{hash: dp.Hash, diags: dp.Diags, rendered: dp.Rendered, lookups: dp.Lookups,

@@ -12,6 +12,7 @@ import (
 
 	"github.com/nashra-press/nashra/site/diag"
 	"github.com/nashra-press/nashra/site/icons"
+	"github.com/nashra-press/nashra/site/output"
 )
 
 // ManifestFile is the web app manifest, at the site root.
@@ -32,6 +33,9 @@ type IconLink struct {
 type iconFile struct {
 	path string // output path
 	size int
+	// hash is the content hash (output.Hash) of data, which is nil when
+	// the icon was kept from the previous build's output.
+	hash string
 	data []byte
 }
 
@@ -69,7 +73,11 @@ func iconSizes() []int { return []int{32, 180, 192, 512} }
 // URLs pages may use at once, and a function that waits for their files.
 // The icons are nil when the site has no logo, or one that is not an
 // image (with a warning; a missing logo is reported by Load).
-func startIcons(src fs.FS, cfg *Config, cache *Cache) (*siteIcons, func() error, diag.List) {
+//
+// A cache read from disk knows the icons' hashes but not their bytes: when
+// the output still holds files with those hashes, they are kept there and
+// nothing is made.
+func startIcons(src fs.FS, cfg *Config, cache *Cache, out Output) (*siteIcons, func() error, diag.List) {
 	done := func() error { return nil }
 	if cfg.Logo == "" {
 		return nil, done, nil
@@ -87,12 +95,17 @@ func startIcons(src fs.FS, cfg *Config, cache *Cache) (*siteIcons, func() error,
 	cache.mu.Lock()
 	cached := cache.icons
 	cache.mu.Unlock()
+	var kept map[string]bool
 	if cached != nil && cached.logoHash == ic.logoHash && cached.svg == ic.svg {
-		return cached, done, nil
+		var all bool
+		if kept, all = cached.keep(out); all {
+			return cached, done, nil
+		}
 	}
 	store := func() {
 		cache.mu.Lock()
 		cache.icons = ic
+		cache.dirty = true
 		cache.mu.Unlock()
 	}
 	if ic.svg != "" {
@@ -122,7 +135,11 @@ func startIcons(src fs.FS, cfg *Config, cache *Cache) (*siteIcons, func() error,
 			return
 		}
 		for i := range made {
-			ic.files[i].data = made[i].PNG
+			ic.files[i].hash = output.Hash(made[i].PNG)
+			// An icon the output kept already must not be written again.
+			if !kept[ic.files[i].path] {
+				ic.files[i].data = made[i].PNG
+			}
 		}
 		store()
 	})
@@ -130,6 +147,26 @@ func startIcons(src fs.FS, cfg *Config, cache *Cache) (*siteIcons, func() error,
 		wg.Wait()
 		return makeErr
 	}, nil
+}
+
+// keep asks the output to keep the previous build's copy of each icon
+// whose bytes are not in memory (a cache read from disk), and reports
+// which it kept and whether every icon is now available.
+func (ic *siteIcons) keep(out Output) (kept map[string]bool, all bool) {
+	reuser, _ := out.(Reuser)
+	kept = map[string]bool{}
+	all = true
+	for _, f := range ic.files {
+		if f.data != nil {
+			continue
+		}
+		if reuser != nil && f.hash != "" && reuser.Unchanged(f.path, f.hash) {
+			kept[f.path] = true
+		} else {
+			all = false
+		}
+	}
+	return kept, all
 }
 
 // url returns the path from the host root of the icon of size, with its
@@ -233,10 +270,13 @@ func writeWebApp(c *Content, ic *siteIcons, out Output) (int, error) {
 	n := 0
 	if ic != nil {
 		for _, f := range ic.files {
+			n++
+			if f.data == nil {
+				continue // kept from the previous build
+			}
 			if err := out.WriteFile(f.path, f.data); err != nil {
 				diags.Errorf("", 0, 0, "", "writing the icon %s: %v", f.path, err)
 			}
-			n++
 		}
 	}
 	data, err := manifest(&c.Config, ic)
