@@ -60,7 +60,7 @@ func benchmarkBuild(b *testing.B, n int) {
 	var posts int
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		res, err := site.Generate(context.Background(), src, &discard{}, site.Options{Theme: layouts.FS})
+		res, err := site.Generate(context.Background(), src, &discard{}, site.Options{Theme: layouts.FS, BaseURL: "https://embassy.example/"})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -83,7 +83,7 @@ func BenchmarkRebuildUnchanged(b *testing.B) {
 	src := os.DirFS(corpus)
 	cache := site.NewCache()
 	out := newKeepingOutput()
-	opts := site.Options{Theme: layouts.FS, Cache: cache}
+	opts := site.Options{Theme: layouts.FS, BaseURL: "https://embassy.example/", Cache: cache}
 	if _, err := site.Generate(context.Background(), src, out, opts); err != nil {
 		b.Fatal(err)
 	}

@@ -36,6 +36,10 @@ func main() {
 	}
 }
 
+// benchBaseURL is the base URL of the benchmark site: the corpus has no
+// config.yaml, and a build needs one (Hugo's site uses the same host).
+const benchBaseURL = "https://embassy.example/"
+
 // measure is one whole-process run.
 type measure struct {
 	wall, cpu time.Duration
@@ -91,7 +95,7 @@ func run(ctx context.Context, args []string, w io.Writer) error {
 		out := filepath.Join(tmp, "public")
 		var ns, hs []measure
 		for r := 0; r < *runs; r++ {
-			m, err := timed(ctx, out, nashra, "build", "-src", dir, "-out", out, "-cache", "off")
+			m, err := timed(ctx, out, nashra, "build", "-src", dir, "-out", out, "-cache", "off", "-base-url", benchBaseURL)
 			if err != nil {
 				return err
 			}
@@ -140,7 +144,7 @@ func rebuilds(ctx context.Context, w io.Writer, nashra, dir, tmp string, n, runs
 	cache := filepath.Join(tmp, "cache")
 	os.RemoveAll(out)
 	os.RemoveAll(cache)
-	args := []string{"build", "-src", site, "-out", out, "-cache", cache}
+	args := []string{"build", "-src", site, "-out", out, "-cache", cache, "-base-url", benchBaseURL}
 	if _, err := timedKeep(ctx, nashra, args...); err != nil {
 		return err
 	}

@@ -121,12 +121,24 @@ func (f *Feed) Atom(self string) ([]byte, error) {
 		}
 		a.Entries = append(a.Entries, ae)
 	}
-	return encodeXML(a)
+	return encodeXML(a, f.sizeHint())
+}
+
+// sizeHint estimates the size of the encoded feed, so its buffer is
+// allocated once.
+func (f *Feed) sizeHint() int {
+	n := 2048
+	for i := range f.Entries {
+		e := &f.Entries[i]
+		n += 1024 + len(e.Title) + len(e.Summary) + len(e.SummaryHTML) + len(e.ContentHTML)
+	}
+	return n
 }
 
 // encodeXML writes v as an indented XML document with its declaration.
-func encodeXML(v any) ([]byte, error) {
+func encodeXML(v any, size int) ([]byte, error) {
 	var b bytes.Buffer
+	b.Grow(size)
 	b.WriteString(xml.Header)
 	enc := xml.NewEncoder(&b)
 	enc.Indent("", "  ")

@@ -126,10 +126,12 @@ func (f *Feed) author(e *Entry) Person {
 }
 
 // xmlText removes the characters that XML 1.0 does not allow (C0 controls
-// other than tab, newline and carriage return, U+FFFE, U+FFFF and lone
-// surrogates, which Go strings hold as U+FFFD already).
+// other than tab, newline and carriage return, U+FFFE and U+FFFF; lone
+// surrogates cannot occur, Go strings hold U+FFFD instead). It scans
+// bytes, not runes: the forbidden characters are single bytes or start
+// with 0xEF, and feeds carry megabytes of HTML.
 func xmlText(s string) string {
-	if strings.IndexFunc(s, notXMLChar) < 0 {
+	if !hasNonXML(s) {
 		return s
 	}
 	return strings.Map(func(r rune) rune {
@@ -138,6 +140,19 @@ func xmlText(s string) string {
 		}
 		return r
 	}, s)
+}
+
+// hasNonXML reports whether s holds a character that XML 1.0 forbids.
+func hasNonXML(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch b := s[i]; {
+		case b < 0x20 && b != '\t' && b != '\n' && b != '\r':
+			return true
+		case b == 0xEF && i+2 < len(s) && s[i+1] == 0xBF && (s[i+2] == 0xBE || s[i+2] == 0xBF):
+			return true
+		}
+	}
+	return false
 }
 
 func notXMLChar(r rune) bool {

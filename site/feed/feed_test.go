@@ -174,3 +174,32 @@ func TestFormatsParse(t *testing.T) {
 		})
 	}
 }
+
+func TestControlCharactersDropped(t *testing.T) {
+	f := sample()
+	f.Entries = f.Entries[:1]
+	e := &f.Entries[0]
+	e.Title = "عنوان\x01 \uFFFEمع\uFFFF محارف\x1f"
+	e.ContentHTML = "<p>نص\x00 \ufeffسليم \t\n\uFFFD</p>"
+	data, err := f.Atom("https://example.gov.kz/amman/news/feed.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	parsed, err := gofeed.NewParser().ParseString(string(data))
+	if err != nil {
+		t.Fatalf("gofeed: %v", err)
+	}
+	it := parsed.Items[0]
+	if it.Title != "عنوان مع محارف" {
+		t.Errorf("title %q", it.Title)
+	}
+	// U+FEFF, U+FFFD and whitespace are allowed and kept.
+	if want := "<div dir=\"rtl\" lang=\"ar\"><p>نص \ufeffسليم \t\n\uFFFD</p></div>"; it.Content != want {
+		t.Errorf("content %q, want %q", it.Content, want)
+	}
+	p := filepath.Join(t.TempDir(), "atom.xml")
+	if err := os.WriteFile(p, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	testtools.AssertValidAtom(t, p)
+}

@@ -85,6 +85,7 @@ func (f *Feed) JSON(self string) ([]byte, error) {
 		jf.Items = append(jf.Items, it)
 	}
 	var b bytes.Buffer
+	b.Grow(f.sizeHint())
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")

@@ -115,5 +115,5 @@ func (f *Feed) RSS(self string) ([]byte, error) {
 		}
 		doc.Channel.Items = append(doc.Channel.Items, it)
 	}
-	return encodeXML(doc)
+	return encodeXML(doc, f.sizeHint())
 }
