@@ -38,8 +38,8 @@ type Cache struct {
 	// feeds remembers, for each feed file, the fingerprint of what it
 	// showed and the hash of its bytes, like pages.
 	feeds map[string]pageState
-	// feedBodies holds each post's body with absolute URLs, for feeds,
-	// keyed by file and checked against the body's hash.
+	// feedBodies holds each post's entry HTML for feeds (its body with
+	// absolute URLs), keyed by file and checked against the body's hash.
 	feedBodies map[string]cachedFeedBody
 	// icons are the icons made from the logo, checked against its hash.
 	icons *siteIcons
@@ -170,8 +170,9 @@ func (c *Cache) Dirty() bool {
 	return c.dirty
 }
 
-// cachedFeedBody is a post's body with absolute URLs.
+// cachedFeedBody is a post's entry HTML for feeds (see feedContent), with
+// what it was made from.
 type cachedFeedBody struct {
-	bodyHash, permalink string
-	html                string
+	bodyHash, permalink, cover string
+	html                       string
 }

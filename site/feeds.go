@@ -118,22 +118,23 @@ func feedEntries(c *Content, posts []*Post, cache *Cache) (map[*Post]entryHTML, 
 	parallel(len(posts), func(i int) {
 		p := posts[i]
 		var e entryHTML
-		cover := coverHTML(&c.Config, p.Cover)
 		if p.Summary != "" {
 			e.summary = "<p>" + html.EscapeString(p.Summary) + "</p>"
 		}
 		if !full {
-			e.summary = cover + e.summary
+			e.summary = coverHTML(&c.Config, p.Cover) + e.summary
 		} else {
-			body, err := absoluteBody(c, p, cache)
+			content, err := feedContent(c, p, cache)
 			if err != nil {
 				mu.Lock()
 				diags.Errorf(p.File, 0, 0, "", "making the links of the post absolute for the feeds: %v", err)
 				mu.Unlock()
 				return
 			}
-			e.content = cover + body
+			e.content = content
 		}
+		// Wrapped once here, not in each feed and format that shows it.
+		e.summary = feed.Wrap(e.summary, "rtl", c.Config.Language)
 		mu.Lock()
 		out[p] = e
 		mu.Unlock()
@@ -179,14 +180,17 @@ func keepFeedBodies(c *Content) func() {
 	}
 }
 
-// absoluteBody returns the post's body with every URL absolute, from the
-// cache when the body did not change. A post whose page was kept from an
-// earlier build was not converted in this one: it is converted now.
-func absoluteBody(c *Content, p *Post, cache *Cache) (string, error) {
+// feedContent returns a post's whole entry HTML for the feeds: its cover
+// and its body with every URL absolute, wrapped in its direction and
+// language. It comes from the cache when neither the body nor the cover
+// changed; a post whose page was kept from an earlier build was not
+// converted in this one, and is converted now.
+func feedContent(c *Content, p *Post, cache *Cache) (string, error) {
+	cover := coverHTML(&c.Config, p.Cover)
 	cache.mu.Lock()
 	cb, ok := cache.feedBodies[p.File]
 	cache.mu.Unlock()
-	if ok && p.BodyHash != "" && cb.bodyHash == p.BodyHash && cb.permalink == p.Permalink {
+	if ok && p.BodyHash != "" && cb.bodyHash == p.BodyHash && cb.permalink == p.Permalink && cb.cover == cover {
 		return cb.html, nil
 	}
 	if p.Body == "" {
@@ -202,10 +206,14 @@ func absoluteBody(c *Content, p *Post, cache *Cache) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	// The feeds need only this copy from now on.
+	p.keepBody = false
+	c.Release(p)
+	content := feed.Wrap(cover+body, "rtl", c.Config.Language)
 	cache.mu.Lock()
-	cache.feedBodies[p.File] = cachedFeedBody{bodyHash: p.BodyHash, permalink: p.Permalink, html: body}
+	cache.feedBodies[p.File] = cachedFeedBody{bodyHash: p.BodyHash, permalink: p.Permalink, cover: cover, html: content}
 	cache.mu.Unlock()
-	return body, nil
+	return content, nil
 }
 
 // coverHTML shows a post's cover image at the top of its feed entry.
@@ -304,7 +312,6 @@ func writeFeeds(ctx context.Context, c *Content, icons *siteIcons, out Output, c
 			Title:     cfg.PlainText(s.title),
 			Subtitle:  s.subtitle,
 			Language:  cfg.Language,
-			Direction: "rtl",
 			Home:      cfg.absURL(s.dir),
 			Updated:   epoch,
 			Author:    author,

@@ -143,11 +143,14 @@ func (c *Content) cacheDirty() {
 	}
 }
 
-// Release drops a converted body from memory once its page is written.
+// Release drops a converted body from memory once its page is written;
+// a post whose body a feed shows keeps Body (not Text) until the feeds
+// are written.
 func (c *Content) Release(p *Post) {
 	if !p.keepBody {
-		p.Body, p.Text = "", ""
+		p.Body = ""
 	}
+	p.Text = ""
 }
 
 // Load reads and renders the posts of the site in src. Problems are

@@ -113,10 +113,10 @@ func (f *Feed) Atom(self string) ([]byte, error) {
 		for _, c := range e.Categories {
 			ae.Categories = append(ae.Categories, atomCategory{Term: xmlText(c.Term), Scheme: c.Scheme, Label: xmlText(c.Label)})
 		}
-		if s := f.wrap(e.SummaryHTML); s != "" {
+		if s := e.SummaryHTML; s != "" {
 			ae.Summary = &atomHTML{Type: "html", HTML: xmlText(s)}
 		}
-		if c := f.wrap(e.ContentHTML); c != "" {
+		if c := e.ContentHTML; c != "" {
 			ae.Content = &atomHTML{Type: "html", HTML: xmlText(c)}
 		}
 		a.Entries = append(a.Entries, ae)

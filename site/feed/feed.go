@@ -5,9 +5,10 @@
 // The formats are written with encoding/xml and encoding/json from typed
 // structs, one per element, so every element and attribute that readers
 // rely on is under the package's control: xml:lang and <language> on the
-// feed, entry HTML wrapped in an element that carries the text's
-// direction and language, stable ids, publication and update times with
-// their offset, and self links. Text that XML 1.0 cannot carry (control
+// feed, stable ids, publication and update times with their offset, and
+// self links. Wrap encloses entry HTML in an element that carries the
+// text's direction and language; the caller wraps each entry once, since
+// an entry appears in several feeds and formats. Text that XML 1.0 cannot carry (control
 // characters) is dropped rather than producing a feed that parsers reject.
 //
 // AbsoluteURLs rewrites the links and images of an HTML fragment against
@@ -27,9 +28,6 @@ type Feed struct {
 	Title, Subtitle string
 	// Language is the BCP 47 tag of the content ("ar").
 	Language string
-	// Direction is the direction of the content's script: "rtl" or
-	// "ltr"; entry HTML is wrapped in an element that says so.
-	Direction string
 	// Home is the absolute URL of the web page the feed follows.
 	Home string
 	// ID identifies the feed for ever (Atom's feed id); Home when empty.
@@ -80,7 +78,7 @@ type Entry struct {
 	Summary string
 	// SummaryHTML is the summary as HTML (absolute URLs); ContentHTML is
 	// the whole post as HTML, or "" when the feed carries summaries only.
-	// Both are the inner HTML: the formats wrap them (see Feed.Direction).
+	// Both are written as they are: wrap them with Wrap.
 	SummaryHTML, ContentHTML string
 	// Categories are the entry's tags.
 	Categories []Category
@@ -96,20 +94,21 @@ func (f *Feed) id() string {
 	return f.Home
 }
 
-// wrap encloses entry HTML in an element that carries the feed's language
-// and direction, so that a reader whose own interface runs left to right
-// still lays out Arabic text right to left.
-func (f *Feed) wrap(inner string) string {
+// Wrap encloses entry HTML in a div that carries its direction ("rtl")
+// and language ("ar"), so that a reader whose own interface runs left to
+// right still lays Arabic text out right to left. Empty HTML stays empty.
+func Wrap(inner, dir, lang string) string {
 	if inner == "" {
 		return ""
 	}
 	var b strings.Builder
+	b.Grow(len(inner) + 32)
 	b.WriteString("<div")
-	if f.Direction != "" {
-		b.WriteString(` dir="` + html.EscapeString(f.Direction) + `"`)
+	if dir != "" {
+		b.WriteString(` dir="` + html.EscapeString(dir) + `"`)
 	}
-	if f.Language != "" {
-		b.WriteString(` lang="` + html.EscapeString(f.Language) + `"`)
+	if lang != "" {
+		b.WriteString(` lang="` + html.EscapeString(lang) + `"`)
 	}
 	b.WriteString(">")
 	b.WriteString(inner)

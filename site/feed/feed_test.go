@@ -57,7 +57,6 @@ func sample() *feed.Feed {
 		Title:     "أخبار السفارة",
 		Subtitle:  "آخر الأخبار",
 		Language:  "ar",
-		Direction: "rtl",
 		Home:      "https://example.gov.kz/amman/news/",
 		Updated:   time.Date(2024, 12, 18, 12, 0, 0, 0, amman),
 		Author:    feed.Person{Name: "سفارة جمهورية كازاخستان", URL: "https://example.gov.kz/amman/news/"},
@@ -73,8 +72,8 @@ func sample() *feed.Feed {
 				Updated:     time.Date(2024, 12, 18, 12, 0, 0, 0, amman),
 				Author:      feed.Person{Name: "المكتب الصحفي"},
 				Summary:     "ملخص الخبر.",
-				SummaryHTML: "<p>ملخص الخبر.</p>",
-				ContentHTML: "<p>نص \x0cالخبر مع <code>a]]>b</code> و<a href=\"https://example.gov.kz/amman/news/\">رابط</a>.</p>",
+				SummaryHTML: feed.Wrap("<p>ملخص الخبر.</p>", "rtl", "ar"),
+				ContentHTML: feed.Wrap("<p>نص \x0cالخبر مع <code>a]]>b</code> و<a href=\"https://example.gov.kz/amman/news/\">رابط</a>.</p>", "rtl", "ar"),
 				Categories:  []feed.Category{{Term: "cica", Label: "سيكا", Scheme: "https://example.gov.kz/amman/news/tags/"}},
 				Image:       "https://example.gov.kz/amman/news/posts/cica-2024/cover.jpg",
 			},
@@ -84,7 +83,7 @@ func sample() *feed.Feed {
 				Link:        "https://example.gov.kz/amman/news/posts/old/",
 				Published:   time.Date(2023, 1, 5, 0, 0, 0, 0, amman),
 				Updated:     time.Date(2023, 1, 5, 0, 0, 0, 0, amman),
-				SummaryHTML: "<p>ملخص.</p>",
+				SummaryHTML: feed.Wrap("<p>ملخص.</p>", "rtl", "ar"),
 			},
 		},
 	}
@@ -175,12 +174,25 @@ func TestFormatsParse(t *testing.T) {
 	}
 }
 
+func TestWrap(t *testing.T) {
+	for _, c := range []struct{ in, dir, lang, want string }{
+		{"<p>نص</p>", "rtl", "ar", `<div dir="rtl" lang="ar"><p>نص</p></div>`},
+		{"<p>x</p>", "", "en", `<div lang="en"><p>x</p></div>`},
+		{"", "rtl", "ar", ""},
+		{"<p>x</p>", `"><script>`, "ar", `<div dir="&#34;&gt;&lt;script&gt;" lang="ar"><p>x</p></div>`},
+	} {
+		if got := feed.Wrap(c.in, c.dir, c.lang); got != c.want {
+			t.Errorf("Wrap(%q, %q, %q) = %q, want %q", c.in, c.dir, c.lang, got, c.want)
+		}
+	}
+}
+
 func TestControlCharactersDropped(t *testing.T) {
 	f := sample()
 	f.Entries = f.Entries[:1]
 	e := &f.Entries[0]
 	e.Title = "عنوان\x01 \uFFFEمع\uFFFF محارف\x1f"
-	e.ContentHTML = "<p>نص\x00 \ufeffسليم \t\n\uFFFD</p>"
+	e.ContentHTML = feed.Wrap("<p>نص\x00 \ufeffسليم \t\n\uFFFD</p>", "rtl", "ar")
 	data, err := f.Atom("https://example.gov.kz/amman/news/feed.xml")
 	if err != nil {
 		t.Fatal(err)

@@ -70,7 +70,7 @@ func (f *Feed) JSON(self string) ([]byte, error) {
 			ID:            e.ID,
 			URL:           e.Link,
 			Title:         e.Title,
-			ContentHTML:   xmlText(f.wrap(content)),
+			ContentHTML:   xmlText(content),
 			Summary:       e.Summary,
 			Image:         e.Image,
 			DatePublished: e.Published.Format(time.RFC3339),

@@ -107,10 +107,10 @@ func (f *Feed) RSS(self string) ([]byte, error) {
 		for _, c := range e.Categories {
 			it.Categories = append(it.Categories, rssCateg{Domain: c.Scheme, Name: xmlText(c.Label)})
 		}
-		if s := f.wrap(e.SummaryHTML); s != "" {
+		if s := e.SummaryHTML; s != "" {
 			it.Description = &rssCDATA{HTML: xmlText(s)}
 		}
-		if c := f.wrap(e.ContentHTML); c != "" {
+		if c := e.ContentHTML; c != "" {
 			it.Content = &rssCDATA{HTML: xmlText(c)}
 		}
 		doc.Channel.Items = append(doc.Channel.Items, it)
