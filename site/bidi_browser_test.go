@@ -26,8 +26,8 @@ const (
 )
 
 // feedItem builds a one-post site and returns the post as the Atom feed
-// carries it, parsed by gofeed.
-func feedItem(t *testing.T, config string) *gofeed.Item {
+// carries it, parsed by gofeed, and the post's page.
+func feedItem(t *testing.T, config string) (*gofeed.Item, string) {
 	t.Helper()
 	src := fstest.MapFS{
 		"config.yaml":   {Data: []byte("title: \"أخبار\"\nbase_url: https://example.gov.kz/\n" + config)},
@@ -39,7 +39,8 @@ func feedItem(t *testing.T, config string) *gofeed.Item {
 	if err != nil || len(f.Items) != 1 {
 		t.Fatalf("feed: %v, %d items", err, len(f.Items))
 	}
-	return f.Items[0]
+	page, _ := out.File("posts/cica/index.html")
+	return f.Items[0], string(page)
 }
 
 // visualOrder loads body into a left-to-right English page, as a feed
@@ -108,17 +109,27 @@ func TestFeedBidiInLTRReader(t *testing.T) {
 	ctx, cancel := context.WithTimeout(testtools.Chromium(t), 60*time.Second)
 	defer cancel()
 
-	plain := feedItem(t, "")
+	plain, page := feedItem(t, "")
 	if plain.Title != bidiTitle {
 		t.Errorf("title %q, want the post's title %q unchanged", plain.Title, bidiTitle)
+	}
+	if !strings.Contains(page, `<meta property="og:title" content="`+bidiTitle+`">`) {
+		t.Error("og:title is not the post's title unchanged")
 	}
 	words := []string{"افتتح", "آسيا", "CICA", "أعماله", "أستانا", "2024", "بمشاركة", "28", "دولة"}
 	xs := visualOrder(t, ctx, `<article id="entry">`+plain.Content+`</article>`, "entry", words)
 	rightToLeft(t, "content", words, xs)
 
-	isolated := feedItem(t, "isolate_titles: true\n")
+	isolated, page := feedItem(t, "isolate_titles: true\n")
 	if isolated.Title != "\u2067"+bidiTitle+"\u2069" {
 		t.Errorf("title %q, want it between U+2067 and U+2069", isolated.Title)
+	}
+	if !strings.Contains(page, `<meta property="og:title" content="`+"\u2067"+bidiTitle+"\u2069"+`">`) {
+		t.Error("og:title is not between U+2067 and U+2069")
+	}
+	// The page's own title and headline are not plain-text places.
+	if !strings.Contains(page, "<h1>"+bidiTitle+"</h1>") || !strings.Contains(page, `"headline":"`+bidiTitle+`"`) {
+		t.Error("isolate_titles changed the page's heading or the JSON-LD headline")
 	}
 	titleWords := []string{"انطلاق", "قمة", "CICA", "أستانا", "2024"}
 	xs = visualOrder(t, ctx, `<h1 id="title">`+html.EscapeString(isolated.Title)+`</h1>`, "title", titleWords)
