@@ -16,6 +16,7 @@ import (
 
 	"github.com/nashra-press/nashra/internal/testtools"
 	"github.com/nashra-press/nashra/site"
+	"github.com/nashra-press/nashra/site/bidi"
 )
 
 // bidiPost has Latin acronyms and numbers in Arabic, in its title and its
@@ -101,7 +102,7 @@ func rightToLeft(t *testing.T, what string, words []string, xs []float64) {
 // TestFeedBidiInLTRReader checks, in Chromium, that a feed entry's Arabic
 // text with Latin acronyms and numbers keeps its reading order when a
 // left-to-right reader shows it: the content carries its own direction
-// (<div dir="rtl" lang="ar">), and with isolate_titles the title carries
+// (<div dir="rtl" lang="ar">), and with bidi_controls the title carries
 // U+2067 … U+2069, which docs/arabic-rtl.md B4 found to fix titles in
 // left-to-right places. Without the flag the title is the post's title,
 // character for character.
@@ -120,16 +121,19 @@ func TestFeedBidiInLTRReader(t *testing.T) {
 	xs := visualOrder(t, ctx, `<article id="entry">`+plain.Content+`</article>`, "entry", words)
 	rightToLeft(t, "content", words, xs)
 
-	isolated, page := feedItem(t, "isolate_titles: true\n")
-	if isolated.Title != "\u2067"+bidiTitle+"\u2069" {
-		t.Errorf("title %q, want it between U+2067 and U+2069", isolated.Title)
+	isolated, page := feedItem(t, "bidi_controls: true\n")
+	// RLI … PDI around the title, LRI … PDI around its Latin runs.
+	want := bidi.Controls(bidiTitle)
+	if isolated.Title != want || !strings.HasPrefix(want, "\u2067") || !strings.HasSuffix(want, "\u2069") ||
+		strings.NewReplacer("\u2066", "", "\u2067", "", "\u2069", "").Replace(want) != bidiTitle {
+		t.Errorf("title %q, want %q: the title between U+2067 and U+2069", isolated.Title, want)
 	}
-	if !strings.Contains(page, `<meta property="og:title" content="`+"\u2067"+bidiTitle+"\u2069"+`">`) {
-		t.Error("og:title is not between U+2067 and U+2069")
+	if !strings.Contains(page, `<meta property="og:title" content="`+want+`">`) {
+		t.Error("og:title is not isolated like the feed title")
 	}
-	// The page's own title and headline are not plain-text places.
-	if !strings.Contains(page, "<h1>"+bidiTitle+"</h1>") || !strings.Contains(page, `"headline":"`+bidiTitle+`"`) {
-		t.Error("isolate_titles changed the page's heading or the JSON-LD headline")
+	// The JSON-LD headline is data, not text shown to a reader.
+	if !strings.Contains(page, `"headline":"`+bidiTitle+`"`) || strings.Contains(page, "<h1>\u2067") {
+		t.Error("bidi_controls changed the JSON-LD headline or the page's heading")
 	}
 	titleWords := []string{"انطلاق", "قمة", "CICA", "أستانا", "2024"}
 	xs = visualOrder(t, ctx, `<h1 id="title">`+html.EscapeString(isolated.Title)+`</h1>`, "title", titleWords)

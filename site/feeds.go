@@ -234,7 +234,6 @@ func coverHTML(cfg *Config, img *Image) string {
 	return b.String()
 }
 
-
 // epoch is the update time of a feed with no entries: fixed, so that an
 // empty feed is the same file in every build.
 var epoch = time.Unix(0, 0).UTC()

@@ -63,9 +63,9 @@ func serveSample(t *testing.T, prefix string) (string, string) {
 // TestServedUnderSubPath builds the sample site for
 // http://127.0.0.1:PORT/amman/news/, serves it only under that path, and
 // follows every link, asset, feed, feed entry and link in feed content,
-// canonical URL, Open Graph and JSON-LD URL, icon, manifest entry and
-// sitemap entry: each must be under the path and answer 200 without a
-// redirect. The pages are then checked with the Nu HTML Checker.
+// canonical URL, Open Graph and JSON-LD URL, icon, manifest entry, font
+// and sitemap entry: each must be under the path and answer 200 without
+// a redirect. The pages are then checked with the Nu HTML Checker.
 func TestServedUnderSubPath(t *testing.T) {
 	const prefix = "/amman/news/"
 	base, dir := serveSample(t, prefix)
@@ -93,6 +93,7 @@ func TestServedUnderSubPath(t *testing.T) {
 		queue = append(queue, link{u.String(), from.String()})
 	}
 	jsonURLs := regexp.MustCompile(`"(https?://[^"]+)"`)
+	cssURLs := regexp.MustCompile(`url\(\s*['"]?([^'")]+)['"]?\s*\)`)
 	for len(queue) > 0 {
 		l := queue[0]
 		queue = queue[1:]
@@ -180,6 +181,13 @@ func TestServedUnderSubPath(t *testing.T) {
 			for _, line := range strings.Split(string(body), "\n") {
 				if rest, ok := strings.CutPrefix(line, "Sitemap: "); ok {
 					enqueue(from, rest)
+				}
+			}
+		case strings.HasSuffix(path, ".css"):
+			kinds["stylesheet"]++
+			for _, m := range cssURLs.FindAllStringSubmatch(string(body), -1) {
+				if !strings.HasPrefix(m[1], "data:") {
+					enqueue(from, m[1])
 				}
 			}
 		case strings.HasSuffix(path, ".webmanifest"):

@@ -54,8 +54,11 @@ func (discard) WriteFile(string, []byte) error { return nil }
 
 // Run checks the site in src: it runs a build with opts into an output
 // that keeps nothing (so it finds every error a build would), then checks
-// the text of every published post.
+// the text of every published post. The build is a local one
+// (site.Options.Local): nothing is published, so a site without base_url
+// is checked all the same.
 func Run(ctx context.Context, src fs.FS, opts site.Options) Report {
+	opts.Local = true
 	res, err := site.Generate(ctx, src, discard{}, opts)
 	var list diag.List
 	if res != nil {
