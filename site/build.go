@@ -69,6 +69,14 @@ type Options struct {
 	// Cache carries work from one build to the next (watch mode, or a
 	// cache saved on disk); nil builds from scratch.
 	Cache *Cache
+	// Origin, when set, replaces the scheme and host of the base URL and
+	// keeps its path: a preview server passes its own address
+	// ("http://127.0.0.1:1414"), so absolute URLs point at it.
+	Origin string
+	// First lists output pages ("posts/x/index.html") to render before
+	// the others of their kind: a preview server passes the pages its
+	// browsers show, so they are ready first.
+	First []string
 }
 
 // HashedWriter is an Output that takes the content hash (output.Hash)
@@ -114,6 +122,11 @@ func Generate(ctx context.Context, src fs.FS, out Output, opts Options) (*Result
 			diags.Errorf("", 0, 0, `write it as https://example.gov.kz/amman/news/`, "-base-url: %v", err)
 		}
 	}
+	if opts.Origin != "" {
+		if err := cfg.SetBaseURL(strings.TrimSuffix(opts.Origin, "/") + cfg.BasePath()); err != nil {
+			diags.Errorf("", 0, 0, "", "preview address: %v", err)
+		}
+	}
 	if cfg.BaseURL == "" && !opts.Local && diags.Err() == nil {
 		diags.Errorf(ConfigFile, 0, 0,
 			`add the address the site is served from, such as base_url: "https://example.gov.kz/amman/news/", or pass -base-url`,
@@ -134,7 +147,7 @@ func Generate(ctx context.Context, src fs.FS, out Output, opts Options) (*Result
 	}
 	cache.buildStart = time.Now()
 	rawConfig, _ := fs.ReadFile(src, ConfigFile)
-	cache.reset(contentHash([]byte(fmt.Sprintf("%s\x00%s\x00%s", rawConfig, opts.BaseURL, cacheVersion))))
+	cache.reset(contentHash([]byte(fmt.Sprintf("%s\x00%s\x00%s\x00%s", rawConfig, opts.BaseURL, opts.Origin, cacheVersion))))
 
 	ic, iconsDone, icDiags := startIcons(src, &cfg, cache, out)
 	content, loadDiags := Load(src, cfg, opts.LoadOptions, cache)
@@ -167,19 +180,28 @@ func Generate(ctx context.Context, src fs.FS, out Output, opts Options) (*Result
 		return res, err
 	}
 
+	// Files first: a page handed to the output may be shown at once (by
+	// a preview server), and must not refer to an image or stylesheet
+	// that is not there yet.
+	n, err := writeFiles(ctx, src, theme, content, out, cache, opts.LoadOptions)
+	if err != nil {
+		return res, err
+	}
+	timer.step(fmt.Sprintf("copy files (%d)", n))
+
 	pages := Plan(content)
 	timer.step(fmt.Sprintf("plan (%d pages)", len(pages)))
 	if extra.feeds {
 		defer keepFeedBodies(content)()
 	}
 
-	rendered, err := writePages(ctx, theme, pages, out, content, cache, siteSignature(content, theme))
+	rendered, err := writePages(ctx, theme, pages, out, content, cache, siteSignature(content, theme), opts.First)
 	if err != nil {
 		return res, err
 	}
 	res.Pages, res.Rendered = len(pages), rendered
 	timer.step(fmt.Sprintf("render pages (%d rendered)", rendered))
-	res.Files = res.Pages
+	res.Files = res.Pages + n
 
 	if extra.feeds {
 		n, err := writeFeeds(ctx, content, ic, out, cache)
@@ -200,19 +222,12 @@ func Generate(ctx context.Context, src fs.FS, out Output, opts Options) (*Result
 	if err := iconsDone(); err != nil {
 		return res, err
 	}
-	n, err := writeWebApp(content, ic, out)
+	n, err = writeWebApp(content, ic, out)
 	if err != nil {
 		return res, err
 	}
 	res.Files += n
 	timer.step(fmt.Sprintf("icons, manifest (%d)", n))
-
-	n, err = writeFiles(ctx, src, theme, content, out, cache)
-	if err != nil {
-		return res, err
-	}
-	res.Files += n
-	timer.step(fmt.Sprintf("copy files (%d)", n))
 	return res, nil
 }
 
@@ -344,11 +359,12 @@ func NewPager(number, total int, url func(n int) string) *Pager {
 // writePages renders pages on every processor and hands each to out as
 // soon as it is rendered: first the post pages, converting each post's
 // markdown just before its page and dropping it after, then the lists,
-// which need only what the conversions learnt (summaries). A page whose
+// which need only what the conversions learnt (summaries); in each group
+// the pages listed in first come before the others. A page whose
 // fingerprint (what it shows) is the same as in the previous build is not
 // rendered, and its post not converted, when out can keep the old file.
 // It returns the number of pages rendered.
-func writePages(ctx context.Context, theme *Theme, pages []Page, out Output, c *Content, cache *Cache, siteSig string) (int, error) {
+func writePages(ctx context.Context, theme *Theme, pages []Page, out Output, c *Content, cache *Cache, siteSig string, first []string) (int, error) {
 	var mu sync.Mutex
 	var diags diag.List
 	reuser, _ := out.(Reuser)
@@ -403,14 +419,25 @@ func writePages(ctx context.Context, theme *Theme, pages []Page, out Output, c *
 		states[i] = pageState{Fingerprint: pageFingerprint(pg, siteSig), Hash: hash}
 		rendered[i] = true
 	}
-	var postPages, otherPages []int
+	want := make(map[string]bool, len(first))
+	for _, p := range first {
+		want[p] = true
+	}
+	var postPages, otherPages, firstPosts, firstOthers []int
 	for i, pg := range pages {
-		if pg.Data.Post != nil {
+		switch {
+		case pg.Data.Post != nil && want[pg.Path]:
+			firstPosts = append(firstPosts, i)
+		case pg.Data.Post != nil:
 			postPages = append(postPages, i)
-		} else {
+		case want[pg.Path]:
+			firstOthers = append(firstOthers, i)
+		default:
 			otherPages = append(otherPages, i)
 		}
 	}
+	postPages = append(firstPosts, postPages...)
+	otherPages = append(firstOthers, otherPages...)
 	parallel(len(postPages), func(j int) { render(postPages[j]) })
 	if ctx.Err() == nil {
 		// Every post's anchors and links are known now (converted, or
@@ -495,23 +522,35 @@ func pageFingerprint(pg Page, siteSig string) string {
 	return contentHash([]byte(b.String()))
 }
 
-// writeFiles copies static files, post assets and theme assets.
-func writeFiles(ctx context.Context, src fs.FS, theme *Theme, c *Content, out Output, cache *Cache) (int, error) {
+// writeFiles copies the theme's assets, static files and post assets. A
+// file that a watcher says did not change, or whose size and time did not
+// change since the last build, is neither read nor hashed: the output
+// keeps its copy.
+func writeFiles(ctx context.Context, src fs.FS, theme *Theme, c *Content, out Output, cache *Cache, opts LoadOptions) (int, error) {
+	var diags diag.List
+	for _, a := range theme.Assets {
+		if err := out.WriteFile("assets/"+a.Name, a.Data); err != nil {
+			diags.Errorf("layouts/assets/"+a.Name, 0, 0, "", "copying to the output: %v", err)
+		}
+	}
 	var files []Asset
 	files = append(files, c.Static...)
 	for _, p := range c.Posts {
 		files = append(files, p.Assets...)
 	}
 	var mu sync.Mutex
-	var diags diag.List
 	reuser, _ := out.(Reuser)
 	hw, _ := out.(HashedWriter)
+	trusted := opts.trusted()
 	parallel(len(files), func(i int) {
 		if ctx.Err() != nil {
 			return
 		}
-		// A file whose size and time did not change since the last build
-		// is neither read nor hashed: the output keeps its copy.
+		if reuser != nil && trusted(files[i].File) {
+			if h := cache.stampedHash(files[i].File); h != "" && reuser.Unchanged(files[i].Out, h) {
+				return
+			}
+		}
 		info, _ := fs.Stat(src, files[i].File)
 		if h := cache.knownHash(files[i].File, info); h != "" && reuser != nil && reuser.Unchanged(files[i].Out, h) {
 			return
@@ -532,11 +571,6 @@ func writeFiles(ctx context.Context, src fs.FS, theme *Theme, c *Content, out Ou
 			mu.Unlock()
 		}
 	})
-	for _, a := range theme.Assets {
-		if err := out.WriteFile("assets/"+a.Name, a.Data); err != nil {
-			diags.Errorf("layouts/assets/"+a.Name, 0, 0, "", "copying to the output: %v", err)
-		}
-	}
 	if err := ctx.Err(); err != nil {
 		return 0, err
 	}

@@ -46,6 +46,9 @@ type Cache struct {
 	// configSig is the signature of the settings the entries were made
 	// with; a change of settings empties the cache.
 	configSig string
+	// sources lists the files under posts/ and static/ at the last
+	// build; nil before the first.
+	sources []string
 }
 
 // NewCache returns an empty cache.
@@ -97,10 +100,30 @@ func (c *Cache) get(file, hash string) *cachedPost {
 	return e
 }
 
+// known returns the entry of file whatever its hash: for files known not
+// to have changed since they were read.
+func (c *Cache) known(file string) *cachedPost {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.posts[file]
+}
+
 func (c *Cache) put(file string, e *cachedPost) {
 	c.mu.Lock()
 	c.dirty = true
 	c.posts[file] = e
+	c.mu.Unlock()
+}
+
+// forget drops the entries of files that were removed.
+func (c *Cache) forget(files []string) {
+	c.mu.Lock()
+	for _, f := range files {
+		if _, ok := c.posts[f]; ok {
+			c.dirty = true
+			delete(c.posts, f)
+		}
+	}
 	c.mu.Unlock()
 }
 
@@ -149,6 +172,14 @@ func (c *Cache) knownHash(file string, info fs.FileInfo) string {
 		return ""
 	}
 	return st.Hash
+}
+
+// stampedHash returns the content hash last recorded for a file, for a
+// file known not to have changed since (a watcher says so).
+func (c *Cache) stampedHash(file string) string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.stamps[file].Hash
 }
 
 // stamp records a file's content hash with its size and time.

@@ -6,6 +6,8 @@ import (
 	"io/fs"
 	"path"
 	"runtime"
+	"runtime/debug"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -24,7 +26,8 @@ const (
 	StaticDir = "static"
 )
 
-// LoadOptions selects which posts are published.
+// LoadOptions selects which posts are published, and which files must be
+// read again.
 type LoadOptions struct {
 	// Drafts publishes posts marked draft: true.
 	Drafts bool
@@ -33,6 +36,29 @@ type LoadOptions struct {
 	// Now is the time that decides what is in the future; zero means
 	// time.Now().
 	Now time.Time
+	// Incremental trusts the Cache of an earlier build of the same site
+	// for every source file not listed in Changed: such a file is not
+	// read again. Set it only when every change since that build is known
+	// (a file watcher that lost no event); otherwise each file is read and
+	// checked against its content hash.
+	Incremental bool
+	// Changed lists the source files (slash-separated, relative to the
+	// site root) that may have changed since the previous build made with
+	// the same Cache; it is used only when Incremental is set.
+	Changed []string
+}
+
+// trusted returns a function reporting whether the cached knowledge of a
+// source file may be used without reading the file.
+func (o LoadOptions) trusted() func(file string) bool {
+	if !o.Incremental {
+		return func(string) bool { return false }
+	}
+	changed := make(map[string]bool, len(o.Changed))
+	for _, f := range o.Changed {
+		changed[f] = true
+	}
+	return func(file string) bool { return !changed[file] }
 }
 
 // Content is a loaded site: settings, published posts, tags and the files
@@ -166,23 +192,49 @@ func Load(src fs.FS, cfg Config, opts LoadOptions, cache *Cache) (*Content, diag
 	if opts.Now.IsZero() {
 		opts.Now = time.Now()
 	}
-	files, assets, static, err := listSources(src)
+	var sources, removed []string
+	var err error
+	cache.mu.Lock()
+	prev := cache.sources
+	cache.mu.Unlock()
+	if opts.Incremental && prev != nil {
+		sources, removed, err = updateSources(src, prev, opts.Changed)
+	} else {
+		sources, err = walkSources(src)
+	}
 	if err != nil {
 		diags.Errorf(PostsDir, 0, 0, "", "%v", err)
 		return nil, diags
 	}
+	files, assets, static := classifySources(sources)
+	if prev != nil && opts.Incremental {
+		cache.forget(removed)
+	} else {
+		cache.forgetMissing(files)
+	}
+	cache.mu.Lock()
+	cache.sources = sources
+	cache.mu.Unlock()
 
-	// Parse front matter of every post, in parallel.
-	cache.forgetMissing(files)
+	// Parse front matter of every post, in parallel; in an incremental
+	// build, a post not changed since the last is taken from the cache
+	// without looking at its file.
+	trusted := opts.trusted()
 	parsed := make([]*Post, len(files))
 	entries := make(map[*Post]*cachedPost, len(files))
 	var entriesMu sync.Mutex
 	perFile := make([]diag.List, len(files))
 	parallel(len(files), func(i int) {
-		info, _ := fs.Stat(src, files[i])
 		var e *cachedPost
-		if hash := cache.knownHash(files[i], info); hash != "" {
-			e = cache.get(files[i], hash)
+		var info fs.FileInfo
+		if trusted(files[i]) {
+			e = cache.known(files[i])
+		}
+		if e == nil {
+			info, _ = fs.Stat(src, files[i])
+			if hash := cache.knownHash(files[i], info); hash != "" {
+				e = cache.get(files[i], hash)
+			}
 		}
 		if e == nil {
 			data, err := fs.ReadFile(src, files[i])
@@ -285,7 +337,7 @@ func Load(src fs.FS, cfg Config, opts LoadOptions, cache *Cache) (*Content, diag
 	}
 
 	// Covers and what earlier builds learnt from the bodies, in parallel.
-	images := &imageSizes{src: src, known: cache.images, checked: map[string]imageSize{}}
+	images := &imageSizes{src: src, known: cache.images, checked: map[string]imageSize{}, trusted: trusted}
 	c.links = &linkIndex{cfg: &c.Config, src: src, posts: publishedSlugs, byFile: byFile,
 		unpublished: unpublished, urls: urls, images: images}
 	c.conv = markdown.New(markdown.Options{UnsafeHTML: cfg.UnsafeHTML})
@@ -356,10 +408,11 @@ func Load(src fs.FS, cfg Config, opts LoadOptions, cache *Cache) (*Content, diag
 	return c, diags
 }
 
-// listSources walks posts/ and static/: markdown posts, other files under
-// posts/ (bundle images and the like) and static files.
-func listSources(src fs.FS) (posts, assets []string, static []Asset, err error) {
-	walk := func(root string, fn func(p string)) error {
+// walkSources lists the regular files under posts/ and static/, sorted,
+// leaving out ignored names (and everything in ignored folders).
+func walkSources(src fs.FS) ([]string, error) {
+	var files []string
+	for _, root := range []string{PostsDir, StaticDir} {
 		err := fs.WalkDir(src, root, func(p string, d fs.DirEntry, err error) error {
 			if err != nil {
 				if p == root && errors.Is(err, fs.ErrNotExist) {
@@ -374,53 +427,126 @@ func listSources(src fs.FS) (posts, assets []string, static []Asset, err error) 
 				return nil
 			}
 			if d.Type().IsRegular() {
-				fn(p)
+				files = append(files, p)
 			}
 			return nil
 		})
 		if err != nil {
-			return fmt.Errorf("reading %s: %w", root, err)
+			return nil, fmt.Errorf("reading %s: %w", root, err)
 		}
-		return nil
 	}
+	sort.Strings(files)
+	return files, nil
+}
+
+// updateSources applies changed paths (files or folders, present or gone)
+// to an earlier listing of walkSources, and returns the new listing and
+// the files that left it. Only the changed paths are looked at.
+func updateSources(src fs.FS, prev, changed []string) (files, removed []string, err error) {
+	files = slices.Clone(prev)
+	for _, c := range changed {
+		if root, _, _ := strings.Cut(c, "/"); root != PostsDir && root != StaticDir || ignoredPath(c) {
+			continue
+		}
+		// Drop the path and anything under it, then list what is there now.
+		// (The files under c/ sort between c+"/" and c+"0", '0' being
+		// the byte after '/'.)
+		var gone []string
+		if i, found := slices.BinarySearch(files, c); found {
+			gone = append(gone, c)
+			files = slices.Delete(files, i, i+1)
+		}
+		lo, _ := slices.BinarySearch(files, c+"/")
+		hi, _ := slices.BinarySearch(files, c+"0")
+		gone = append(gone, files[lo:hi]...)
+		files = slices.Delete(files, lo, hi)
+		info, err := fs.Lstat(src, c)
+		switch {
+		case err == nil && info.Mode().IsRegular():
+			files = insertSorted(files, c)
+		case err == nil && info.IsDir():
+			err := fs.WalkDir(src, c, func(p string, d fs.DirEntry, err error) error {
+				if err != nil {
+					return nil // gone again since the event: a later change says so
+				}
+				if p != c && IgnoredName(d.Name()) {
+					if d.IsDir() {
+						return fs.SkipDir
+					}
+					return nil
+				}
+				if d.Type().IsRegular() {
+					files = insertSorted(files, p)
+				}
+				return nil
+			})
+			if err != nil {
+				return nil, nil, err
+			}
+		}
+		for _, f := range gone {
+			if _, found := slices.BinarySearch(files, f); !found {
+				removed = append(removed, f)
+			}
+		}
+	}
+	return files, removed, nil
+}
+
+// ignoredPath reports whether any part of a path below its first folder
+// is an ignored name.
+func ignoredPath(p string) bool {
+	parts := strings.Split(p, "/")
+	for _, part := range parts[1:] {
+		if IgnoredName(part) {
+			return true
+		}
+	}
+	return false
+}
+
+func insertSorted(files []string, f string) []string {
+	i, found := slices.BinarySearch(files, f)
+	if found {
+		return files
+	}
+	return slices.Insert(files, i, f)
+}
+
+// classifySources sorts the listed files into markdown posts, other files
+// under posts/ (bundle images and the like) and static files.
+func classifySources(files []string) (posts, assets []string, static []Asset) {
 	bundles := map[string]bool{}
-	var other []string
-	if err := walk(PostsDir, func(p string) {
-		if strings.HasSuffix(p, ".md") {
-			posts = append(posts, p)
+	var md []string
+	for _, p := range files {
+		switch {
+		case strings.HasPrefix(p, StaticDir+"/"):
+			static = append(static, Asset{File: p, Out: strings.TrimPrefix(p, StaticDir+"/")})
+		case strings.HasSuffix(p, ".md"):
+			md = append(md, p)
 			if path.Base(p) == "index.md" {
 				bundles[path.Dir(p)] = true
 			}
-			return
+		default:
+			assets = append(assets, p)
 		}
-		other = append(other, p)
-	}); err != nil {
-		return nil, nil, nil, err
 	}
 	// Markdown files inside a bundle other than index.md are the bundle's
 	// own material, not posts.
-	kept := posts[:0]
-	for _, p := range posts {
+	for _, p := range md {
 		if inBundle(path.Dir(p), bundles) && path.Base(p) != "index.md" {
-			other = append(other, p)
+			assets = append(assets, p)
 			continue
 		}
 		if path.Base(p) == "index.md" && inBundle(path.Dir(path.Dir(p)), bundles) {
-			other = append(other, p)
+			assets = append(assets, p)
 			continue
 		}
-		kept = append(kept, p)
-	}
-	posts = kept
-	assets = other
-	if err := walk(StaticDir, func(p string) {
-		static = append(static, Asset{File: p, Out: strings.TrimPrefix(p, StaticDir+"/")})
-	}); err != nil {
-		return nil, nil, nil, err
+		posts = append(posts, p)
 	}
 	sort.Strings(posts)
 	sort.Strings(assets)
-	return posts, assets, static, nil
+	return posts, assets, static
 }
 
 func inBundle(dir string, bundles map[string]bool) bool {
@@ -449,7 +575,10 @@ func IgnoredName(name string) bool {
 	return false
 }
 
-// parallel runs fn(0..n-1) on all processors.
+// parallel runs fn(0..n-1) on all processors. A panic in fn is raised
+// again in the caller's goroutine once the other workers have stopped (as
+// a *WorkerPanic carrying the worker's stack), so a caller that recovers
+// panics, such as a watch loop, sees it instead of the program dying.
 func parallel(n int, fn func(i int)) {
 	workers := min(runtime.GOMAXPROCS(0), n)
 	if workers <= 1 {
@@ -460,11 +589,22 @@ func parallel(n int, fn func(i int)) {
 	}
 	var wg sync.WaitGroup
 	var mu sync.Mutex
+	var panicked *WorkerPanic
 	next := 0
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			defer func() {
+				if v := recover(); v != nil {
+					mu.Lock()
+					if panicked == nil {
+						panicked = &WorkerPanic{Value: v, Stack: debug.Stack()}
+					}
+					next = n // the other workers stop after their current item
+					mu.Unlock()
+				}
+			}()
 			for {
 				mu.Lock()
 				i := next
@@ -478,4 +618,21 @@ func parallel(n int, fn func(i int)) {
 		}()
 	}
 	wg.Wait()
+	if panicked != nil {
+		panic(panicked)
+	}
+}
+
+// WorkerPanic is the value of a panic raised in one of a build's worker
+// goroutines and passed on to the goroutine that started the build.
+type WorkerPanic struct {
+	// Value is what the worker panicked with.
+	Value any
+	// Stack is the worker's stack when it panicked.
+	Stack []byte
+}
+
+// Error describes the panic and where it happened.
+func (p *WorkerPanic) Error() string {
+	return fmt.Sprintf("%v\n\n%s", p.Value, p.Stack)
 }

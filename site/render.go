@@ -315,7 +315,10 @@ func templateFuncs(cfg *Config, assetHash map[string]string) template.FuncMap {
 // pagePath returns the output file for a page URL path relative to the
 // site root ("" for the home page, "posts/x/" …).
 func pagePath(rel string) string {
-	return path.Join(rel, "index.html")
+	if rel != "" && !strings.HasSuffix(rel, "/") {
+		return path.Join(rel, "index.html")
+	}
+	return rel + "index.html" // the common case, without path.Join's work
 }
 
 // navTags orders tags for navigation: configured tags in the order of

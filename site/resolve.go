@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"net/url"
 	"path"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -133,7 +134,7 @@ func (r *resolver) answer(kind, key string) string {
 		return r.urls[key]
 	case "image":
 		s := r.images.get(key)
-		return fmt.Sprintf("%dx%d", s.w, s.h)
+		return strconv.Itoa(s.w) + "x" + strconv.Itoa(s.h)
 	}
 	return ""
 }
@@ -288,10 +289,12 @@ type imageSize struct{ w, h int }
 
 // imageSizes reads image dimensions, once per file and build; across
 // builds a size is reused while the file's size and modification time
-// are unchanged.
+// are unchanged, or without looking at the file when it is trusted not to
+// have changed.
 type imageSizes struct {
-	src fs.FS
-	mu  sync.Mutex
+	src     fs.FS
+	trusted func(file string) bool
+	mu      sync.Mutex
 	// known survives across builds (it lives in the Cache).
 	known map[string]knownImage
 	// checked holds the files looked at in this build.
@@ -307,6 +310,13 @@ type knownImage struct {
 func (s *imageSizes) get(file string) imageSize {
 	s.mu.Lock()
 	size, ok := s.checked[file]
+	if !ok && s.trusted != nil && s.trusted(file) {
+		var k knownImage
+		if k, ok = s.known[file]; ok {
+			size = imageSize{k.W, k.H}
+			s.checked[file] = size
+		}
+	}
 	s.mu.Unlock()
 	if ok {
 		return size

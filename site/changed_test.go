@@ -1,0 +1,230 @@
+package site_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io/fs"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"testing/fstest"
+
+	"github.com/nashra-press/nashra/site"
+	"github.com/nashra-press/nashra/site/output"
+)
+
+// countingFS records which files a build opens.
+type countingFS struct {
+	fs.FS
+	mu     sync.Mutex
+	opened map[string]int
+}
+
+func (c *countingFS) Open(name string) (fs.File, error) {
+	c.mu.Lock()
+	c.opened[name]++
+	c.mu.Unlock()
+	return c.FS.Open(name)
+}
+
+// reset forgets what was opened and returns the files (not folders)
+// opened under dir.
+func (c *countingFS) reset(dir string) []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var out []string
+	for name := range c.opened {
+		if info, err := fs.Stat(c.FS, name); err == nil && !info.IsDir() && strings.HasPrefix(name, dir+"/") {
+			out = append(out, name)
+		}
+	}
+	c.opened = map[string]int{}
+	return out
+}
+
+// TestChangedFiles checks incremental builds told which files changed:
+// the files not named are not opened (not even to look at their size); a
+// changed post is parsed alone, and converted with the posts whose pages
+// show it; a layout change renders every page; a static file is copied
+// alone; a deleted post disappears with its page and from the lists.
+func TestChangedFiles(t *testing.T) {
+	src := postsFS(12, "CICA")
+	src["static/images/a.png"] = &fstest.MapFile{Data: pngBytes(t, 10, 10)}
+	src["static/images/b.png"] = &fstest.MapFile{Data: pngBytes(t, 20, 10)}
+	cfs := &countingFS{FS: src, opened: map[string]int{}}
+	cache := site.NewCache()
+	out := newKeepingOutput()
+	theme := testTheme(t)
+	build := func(changed ...string) *site.Result {
+		t.Helper()
+		out.next()
+		res, err := site.Generate(context.Background(), cfs, out, site.Options{Local: true, Theme: theme, Cache: cache,
+			LoadOptions: site.LoadOptions{Now: testNow, Incremental: true, Changed: changed}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	first := build() // an empty cache: everything is read
+	if n := len(cfs.reset("posts")); n != 12 {
+		t.Fatalf("first build opened %d posts, want 12", n)
+	}
+	cfs.reset("static")
+
+	// Nothing changed: no file is opened or looked at.
+	if res := build(); res.Rendered != 0 {
+		t.Errorf("a build with nothing changed rendered %d pages", res.Rendered)
+	}
+	if got := append(cfs.reset("posts"), cfs.reset("static")...); len(got) != 0 {
+		t.Errorf("a build with nothing changed opened %v", got)
+	}
+
+	// A post changes and is named: it is read, and converted with its
+	// neighbours, whose pages show its title; no other post is opened.
+	src["posts/p5.md"].Data = bytes.Replace(src["posts/p5.md"].Data, []byte(`"خبر 5"`), []byte(`"عنوان معدّل"`), 1)
+	res := build("posts/p5.md")
+	got := cfs.reset("posts")
+	sort.Strings(got)
+	if strings.Join(got, " ") != "posts/p4.md posts/p5.md posts/p6.md" {
+		t.Errorf("after editing p5, opened %v", got)
+	}
+	if got := cfs.reset("static"); len(got) != 0 {
+		t.Errorf("after editing p5, opened static files %v", got)
+	}
+	if !strings.Contains(string(out.files["posts/p5/index.html"]), "عنوان معدّل") {
+		t.Errorf("p5's new title is not on its page:\n%s", out.files["posts/p5/index.html"])
+	}
+	if res.Content.Converted() != 3 {
+		t.Errorf("converted %d bodies, want 3", res.Content.Converted())
+	}
+
+	// A layout changes: every page is rendered.
+	theme["post.html"] = &fstest.MapFile{Data: bytes.Replace(theme["post.html"].Data, []byte("post {{.Slug}}"), []byte("POST {{.Slug}}"), 1)}
+	res = build("layouts/post.html")
+	if res.Rendered != res.Pages || !strings.Contains(string(out.files["posts/p1/index.html"]), "POST p1") {
+		t.Errorf("layout change: rendered %d of %d pages", res.Rendered, res.Pages)
+	}
+	cfs.reset("posts")
+
+	// A static file changes: it alone is read and written.
+	src["static/images/b.png"] = &fstest.MapFile{Data: pngBytes(t, 30, 10)}
+	res = build("static/images/b.png")
+	if got := cfs.reset("static"); strings.Join(got, " ") != "static/images/b.png" {
+		t.Errorf("static change opened %v", got)
+	}
+	var written []string
+	for _, p := range out.written {
+		if !strings.HasSuffix(p, ".html") {
+			written = append(written, p)
+		}
+	}
+	// The theme's stylesheet and the web app manifest are handed over on
+	// every build (they are made in memory); the output keeps them when
+	// their bytes are the same.
+	if strings.Join(written, " ") != "assets/style.css images/b.png manifest.webmanifest" || res.Rendered != 0 {
+		t.Errorf("static change wrote %v and rendered %d pages", written, res.Rendered)
+	}
+	if !bytes.Equal(out.files["images/a.png"], src["static/images/a.png"].Data) {
+		t.Error("the unchanged image is missing from the output")
+	}
+
+	// A post is deleted: its page goes, the lists no longer show it.
+	delete(src, "posts/p7.md")
+	res = build("posts/p7.md")
+	if _, ok := out.files["posts/p7/index.html"]; ok {
+		t.Error("the deleted post still has a page")
+	}
+	if strings.Contains(string(out.files["index.html"]), "- p7 ") || !strings.Contains(string(out.files["index.html"]), "- p8 ") {
+		t.Errorf("home page after deleting p7:\n%s", out.files["index.html"])
+	}
+	if res.Posts != first.Posts-1 {
+		t.Errorf("published %d posts, want %d", res.Posts, first.Posts-1)
+	}
+}
+
+// TestFirstPages checks that the pages named in Options.First are
+// rendered before the others.
+func TestFirstPages(t *testing.T) {
+	src := postsFS(25, "CICA")
+	out := newKeepingOutput()
+	want := "posts/p1/index.html" // planned last of the post pages
+	if _, err := site.Generate(context.Background(), src, out, site.Options{Local: true, Theme: testTheme(t), First: []string{want}}); err != nil {
+		t.Fatal(err)
+	}
+	var pages []string
+	for _, p := range out.written {
+		if strings.HasSuffix(p, ".html") {
+			pages = append(pages, p)
+		}
+	}
+	// Each worker takes the next page in order, so the first page is
+	// among the first handed over by the workers.
+	workers := runtime.GOMAXPROCS(0)
+	for i, p := range pages {
+		if p == want {
+			if i >= workers {
+				t.Errorf("%s was the %dth page written, want one of the first %d", want, i+1, workers)
+			}
+			return
+		}
+	}
+	t.Fatalf("%s not written", want)
+}
+
+// TestOrigin checks that a preview server's address replaces the host of
+// the base URL and keeps its path.
+func TestOrigin(t *testing.T) {
+	src := postsFS(1, "CICA")
+	src["config.yaml"] = &fstest.MapFile{Data: []byte("base_url: https://example.gov.kz/amman/news/\n")}
+	out := output.NewMemory()
+	if _, err := site.Generate(context.Background(), src, out, site.Options{Local: true, Theme: testTheme(t), Origin: "http://127.0.0.1:5555"}); err != nil {
+		t.Fatal(err)
+	}
+	page, _ := out.File("posts/p1/index.html")
+	if want := "url=/amman/news/posts/p1/ permalink=http://127.0.0.1:5555/amman/news/posts/p1/ "; !strings.Contains(string(page), want) {
+		t.Errorf("post page lacks %q:\n%s", want, page)
+	}
+	_, err := site.Generate(context.Background(), src, output.NewMemory(), site.Options{Local: true, Theme: testTheme(t), Origin: "127.0.0.1:5555"})
+	if err == nil || !strings.Contains(err.Error(), "preview address") {
+		t.Errorf("an origin without a scheme: err = %v", err)
+	}
+}
+
+// panickingOutput panics when asked to write one file, like a bug deep
+// inside a build would.
+type panickingOutput struct {
+	*output.Memory
+	at string
+}
+
+func (p panickingOutput) WriteFile(rel string, data []byte) error {
+	if rel == p.at {
+		panic("boom at " + rel)
+	}
+	return p.Memory.WriteFile(rel, data)
+}
+
+// TestWorkerPanic checks that a panic in one of the build's worker
+// goroutines reaches the goroutine that called Generate, where it can be
+// recovered, instead of ending the program.
+func TestWorkerPanic(t *testing.T) {
+	if runtime.GOMAXPROCS(0) < 2 {
+		t.Skip("needs two processors for the build to use worker goroutines")
+	}
+	var recovered any
+	func() {
+		defer func() { recovered = recover() }()
+		_, _ = site.Generate(context.Background(), postsFS(30, "CICA"), panickingOutput{output.NewMemory(), "posts/p3/index.html"}, site.Options{Local: true, Theme: testTheme(t)})
+	}()
+	wp, ok := recovered.(*site.WorkerPanic)
+	if !ok {
+		t.Fatalf("recovered %T %v, want *site.WorkerPanic", recovered, recovered)
+	}
+	var err error = wp
+	if wp.Value != "boom at posts/p3/index.html" || !strings.Contains(err.Error(), "panickingOutput.WriteFile") || errors.Unwrap(err) != nil {
+		t.Errorf("panic value %v, message:\n%s", wp.Value, err)
+	}
+}
