@@ -13,6 +13,10 @@
 // previous build's file list and content hashes live in a manifest file
 // (ManifestName) at the root of the output; it also proves that nashra
 // owns the folder: a non-empty folder without it is refused unless forced.
+//
+// Live is the other kind of output folder, for a preview server: rewritten
+// in place, file by file, each file replaced whole by a rename, so that it
+// can be served while a rebuild changes it.
 package output
 
 import (
