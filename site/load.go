@@ -559,13 +559,16 @@ func inBundle(dir string, bundles map[string]bool) bool {
 }
 
 // IgnoredName reports whether a file or folder name is an editor's
-// temporary file, a backup or hidden, which nashra never reads or
-// publishes: *.swp, *.swx, *~, .#*, 4913, *.bck, *.tmp, .DS_Store and
-// every name starting with a dot.
+// temporary file, a backup or hidden, which nashra never reads, publishes
+// or rebuilds for: *.swp, *.swx, *.swo (vim), *~ and 4913 (vim's probe),
+// .#* and #*# (emacs), *.bck, *.bak, *.tmp, *___jb_tmp___ and
+// *___jb_old___ (JetBrains' safe write), ~$* (office lock files),
+// .DS_Store and every name starting with a dot.
 func IgnoredName(name string) bool {
 	switch {
 	case strings.HasPrefix(name, "."), strings.HasPrefix(name, "#") && strings.HasSuffix(name, "#"),
-		strings.HasSuffix(name, "~"), name == "4913":
+		strings.HasSuffix(name, "~"), strings.HasPrefix(name, "~$"), name == "4913",
+		strings.HasSuffix(name, "___jb_tmp___"), strings.HasSuffix(name, "___jb_old___"):
 		return true
 	}
 	switch path.Ext(name) {

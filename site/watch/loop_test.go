@@ -1,0 +1,77 @@
+package watch_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/nashra-press/nashra/site/watch"
+)
+
+// TestRun checks the build loop: a full first build, one build per batch,
+// errors and panics reported, and the loop going on after them.
+func TestRun(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	batches := make(chan watch.Batch)
+	reports := make(chan watch.Report, 10)
+	var seen []watch.Batch
+	build := func(ctx context.Context, b watch.Batch) error {
+		seen = append(seen, b)
+		switch len(seen) {
+		case 2:
+			return errors.New("posts/a.md:3:7: date is not a date")
+		case 3:
+			panic(errors.New("boom"))
+		}
+		return nil
+	}
+	done := make(chan struct{})
+	go func() {
+		watch.Run(ctx, batches, build, func(r watch.Report) { reports <- r })
+		close(done)
+	}()
+	report := func() watch.Report {
+		t.Helper()
+		select {
+		case r := <-reports:
+			return r
+		case <-time.After(patience):
+			t.Fatal("no report")
+		}
+		return watch.Report{}
+	}
+
+	if r := report(); r.N != 1 || !r.Batch.Full || r.Err != nil {
+		t.Errorf("first build: %+v", r)
+	}
+	batches <- watch.Batch{Paths: []string{"posts/a.md"}}
+	if r := report(); r.N != 2 || r.Err == nil || r.Err.Error() != "posts/a.md:3:7: date is not a date" {
+		t.Errorf("second build: %+v", r)
+	}
+	batches <- watch.Batch{Paths: []string{"posts/a.md"}}
+	r := report()
+	var pe *watch.PanicError
+	if !errors.As(r.Err, &pe) || r.N != 3 {
+		t.Fatalf("third build: %+v", r)
+	}
+	if err, ok := pe.Value.(error); !ok || err.Error() != "boom" || len(pe.Stack) == 0 {
+		t.Errorf("panic value %v, stack %q", pe.Value, pe.Stack)
+	}
+	// After a panic the next build is full and drops the builder's state.
+	batches <- watch.Batch{Paths: []string{"posts/b.md"}}
+	if r := report(); r.N != 4 || r.Err != nil || !r.Batch.Full || !r.Batch.Reset || len(r.Batch.Paths) != 1 {
+		t.Errorf("build after the panic: %+v", r)
+	}
+	batches <- watch.Batch{Paths: []string{"posts/c.md"}}
+	if r := report(); r.N != 5 || r.Batch.Full || r.Batch.Reset {
+		t.Errorf("fifth build: %+v", r)
+	}
+	cancel()
+	select {
+	case <-done:
+	case <-time.After(patience):
+		t.Fatal("Run did not return after its context was cancelled")
+	}
+}
