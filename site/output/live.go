@@ -33,6 +33,10 @@ const liveTempPrefix = ".nashra-tmp-"
 // the temporary folder, so two servers on one site never share one.
 type Live struct {
 	dir string
+	// Notify, when set, is called with the path of each file written or
+	// removed, as soon as it is done (from the goroutine that did it): a
+	// preview server reloads the browsers showing it.
+	Notify func(rel string)
 
 	mu      sync.Mutex
 	files   map[string]string // rel -> hash of what is on disk
@@ -110,6 +114,9 @@ func (l *Live) WriteFile(rel string, data []byte) error {
 	l.changed = append(l.changed, rel)
 	l.stats.Written++
 	l.mu.Unlock()
+	if l.Notify != nil {
+		l.Notify(rel)
+	}
 	return nil
 }
 
@@ -221,6 +228,9 @@ func (l *Live) Finish() (Stats, error) {
 		delete(l.files, rel)
 		l.changed = append(l.changed, rel)
 		l.stats.Removed++
+		if l.Notify != nil {
+			l.Notify(rel)
+		}
 		// Remove the folders this leaves empty, up to the root.
 		for d := filepath.Dir(p); d != l.dir && strings.HasPrefix(d, l.dir); d = filepath.Dir(d) {
 			if os.Remove(d) != nil {

@@ -44,6 +44,13 @@ func TestLiveRewritesOnlyChangedFiles(t *testing.T) {
 		}
 		return stats
 	}
+	var notified []string
+	var notifiedMu sync.Mutex
+	l.Notify = func(rel string) {
+		notifiedMu.Lock()
+		notified = append(notified, rel)
+		notifiedMu.Unlock()
+	}
 	first := build(map[string]string{"index.html": "home 1", "posts/a/index.html": "a 1", "posts/b/index.html": "b 1", "images/x.png": "png"})
 	if first != (Stats{Written: 4}) {
 		t.Errorf("first build: %+v", first)
@@ -62,6 +69,10 @@ func TestLiveRewritesOnlyChangedFiles(t *testing.T) {
 	slices.Sort(changed)
 	if strings.Join(changed, " ") != "index.html posts/b/index.html" {
 		t.Errorf("changed = %v", changed)
+	}
+	slices.Sort(notified)
+	if strings.Join(notified, " ") != "images/x.png index.html index.html posts/a/index.html posts/b/index.html posts/b/index.html" {
+		t.Errorf("notified of %v", notified)
 	}
 	want := tree{"index.html": sha("home 2"), "posts/": "dir", "posts/a/": "dir", "posts/a/index.html": sha("a 1"), "images/": "dir", "images/x.png": sha("png")}
 	if got := hashTree(t, dir); !reflect.DeepEqual(got, want) {
