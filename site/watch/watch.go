@@ -161,8 +161,8 @@ type Watcher struct {
 	dirs map[string]bool // watched folders, relative to root ("" is the root)
 
 	// Owned by the run goroutine.
-	pending map[string]bool
-	full    string    // reason for a full build, "" if none
+	pending map[string]bool // changed path -> it appeared in this batch
+	full    string          // reason for a full build, "" if none
 	first   time.Time // when the first pending event came
 }
 
@@ -365,8 +365,10 @@ func (w *Watcher) run() {
 			w.handleError(err)
 			wait(w.opts.Quiet)
 		case <-timer.C:
-			if len(w.pending) > 0 || w.full != "" {
-				next, out = w.batch(), w.batches
+			if next = w.batch(); len(next.Paths) > 0 || next.Full {
+				out = w.batches
+			} else {
+				w.pending, w.first = map[string]bool{}, time.Time{} // only passing files
 			}
 		case out <- next:
 			w.pending, w.full, w.first = map[string]bool{}, "", time.Time{}
@@ -375,10 +377,17 @@ func (w *Watcher) run() {
 	}
 }
 
-// batch makes the pending changes into a Batch.
+// batch makes the pending changes into a Batch. A path that appeared and
+// went again within the batch (a tool's temporary file, such as sed -i's)
+// changed nothing and is left out.
 func (w *Watcher) batch() Batch {
 	b := Batch{Paths: make([]string, 0, len(w.pending))}
-	for p := range w.pending {
+	for p, appeared := range w.pending {
+		if appeared {
+			if _, err := os.Lstat(w.abs(p)); errors.Is(err, fs.ErrNotExist) {
+				continue
+			}
+		}
 		b.Paths = append(b.Paths, p)
 	}
 	sort.Strings(b.Paths)
@@ -405,7 +414,7 @@ func (w *Watcher) handle(ev fsnotify.Event) time.Duration {
 	parts := strings.Split(rel, "/")
 	top := parts[0]
 	if len(parts) == 1 && top == "config.yaml" {
-		w.pending[rel] = true
+		w.add(rel, false)
 		w.full = "config.yaml changed"
 		return w.opts.Quiet
 	}
@@ -437,12 +446,19 @@ func (w *Watcher) handle(ev fsnotify.Event) time.Duration {
 				w.noteError(err)
 			}
 			for _, f := range files {
-				w.pending[f] = true
+				w.add(f, true)
 			}
 		}
 	}
-	w.pending[rel] = true
+	w.add(rel, ev.Has(fsnotify.Create))
 	return quiet
+}
+
+// add records a changed path; created says whether the event made it.
+func (w *Watcher) add(rel string, created bool) {
+	if _, ok := w.pending[rel]; !ok {
+		w.pending[rel] = created
+	}
 }
 
 // handleError turns a watcher error into a full build: events may have

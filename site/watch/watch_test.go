@@ -146,6 +146,10 @@ func TestSavePatterns(t *testing.T) {
 			}
 			rename(t, root, "posts/2024/c.md", "posts/2025/c.md")
 		}, []string{"posts/2024/c.md", "posts/2025", "posts/2025/c.md"}},
+		{"sed -i (a temporary file with a plain name)", func(t *testing.T, root string) {
+			write(t, root, "posts/sedX4k2Qa", "new text")
+			rename(t, root, "posts/sedX4k2Qa", "posts/a.md")
+		}, []string{"posts/a.md"}},
 		{"delete a post", func(t *testing.T, root string) {
 			remove(t, root, "posts/b.md")
 		}, []string{"posts/b.md"}},
