@@ -20,6 +20,7 @@ import (
 	"github.com/nashra-press/nashra/site"
 	"github.com/nashra-press/nashra/site/diag"
 	"github.com/nashra-press/nashra/site/output"
+	"github.com/nashra-press/nashra/site/watch"
 )
 
 // buildFlags are the flags shared by commands that build the site.
@@ -29,6 +30,8 @@ type buildFlags struct {
 	verbose                bool
 	cpuProfile, memProfile string
 	cacheDir               string
+	watch                  bool
+	watchFlags
 }
 
 // cacheFile returns where the build cache of this site and output folder
@@ -172,8 +175,10 @@ func parseFlags(fs *flag.FlagSet, args []string, stdout io.Writer) (bool, error)
 
 func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var bf buildFlags
-	fs := newFlagSet("build", "build [-src DIR] [-out DIR] [-drafts] [-future] [-base-url URL] [-v]", stderr)
+	fs := newFlagSet("build", "build [-src DIR] [-out DIR] [-drafts] [-future] [-base-url URL] [-watch [-poll DURATION]] [-v]", stderr)
 	bf.register(fs)
+	fs.BoolVar(&bf.watch, "watch", false, "after building, build again whenever a post, layout, static file or config.yaml changes, until Ctrl-C")
+	bf.watchFlags.register(fs)
 	if ok, err := parseFlags(fs, args, stdout); !ok {
 		return err
 	}
@@ -192,7 +197,12 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		defer pprof.StopCPUProfile()
 	}
-	_, err := buildOnce(ctx, &bf, stdout, stderr)
+	var err error
+	if bf.watch {
+		err = watchBuild(ctx, &bf, stdout, stderr)
+	} else {
+		_, err = buildOnce(ctx, &bf, stdout, stderr)
+	}
 	if bf.memProfile != "" {
 		if f, ferr := os.Create(bf.memProfile); ferr == nil {
 			runtime.GC()
@@ -220,14 +230,7 @@ func buildOnce(ctx context.Context, bf *buildFlags, stdout, stderr io.Writer) (*
 		}
 	}
 	t0 := time.Now()
-	out, err := output.Open(bf.outDir(), output.Options{
-		Force:      bf.force,
-		SourceRoot: bf.src,
-		Protected: []string{
-			filepath.Join(bf.src, site.PostsDir), filepath.Join(bf.src, site.StaticDir),
-			filepath.Join(bf.src, "layouts"),
-		},
-	})
+	out, err := openOutput(bf)
 	if err != nil {
 		return nil, err
 	}
@@ -272,6 +275,52 @@ func buildOnce(ctx context.Context, bf *buildFlags, stdout, stderr io.Writer) (*
 		plural(res.Pages, "page"), plural(res.Posts, "post"), plural(res.Tags, "tag"),
 		time.Since(start).Round(time.Millisecond), res.Rendered, stats.Written, stats.Unchanged, stats.Removed, bf.outDir())
 	return res, nil
+}
+
+// openOutput prepares a build of the output folder, refusing places that
+// would overwrite the site's sources.
+func openOutput(bf *buildFlags) (*output.Dir, error) {
+	return output.Open(bf.outDir(), output.Options{
+		Force:      bf.force,
+		SourceRoot: bf.src,
+		Protected: []string{
+			filepath.Join(bf.src, site.PostsDir), filepath.Join(bf.src, site.StaticDir),
+			filepath.Join(bf.src, "layouts"),
+		},
+	})
+}
+
+// watchBuild builds the site into the output folder, then again for every
+// change until ctx is done. Each build is swapped in whole, as by build:
+// the output folder is never half written, and a failed build leaves it
+// as it was.
+func watchBuild(ctx context.Context, bf *buildFlags, stdout, stderr io.Writer) error {
+	if info, err := os.Stat(bf.src); err != nil || !info.IsDir() {
+		return fmt.Errorf("site folder %s not found", bf.src)
+	}
+	w, err := watch.New(bf.src, watch.Options{Poll: bf.poll, Ignore: []string{bf.outDir()}})
+	if err != nil {
+		return err
+	}
+	defer w.Close()
+	fmt.Fprintf(stdout, "watching %s, building into %s (press Ctrl-C to stop)\n", bf.src, bf.outDir())
+	b := &rebuilder{flags: bf, stdout: stdout, stderr: stderr, failNote: bf.outDir() + " was left as it was",
+		build: func(ctx context.Context, opts site.Options) (*site.Result, string, error) {
+			out, err := openOutput(bf)
+			if err != nil {
+				return nil, "", err
+			}
+			res, err := site.Generate(ctx, os.DirFS(bf.src), out, opts)
+			if err != nil {
+				out.Abort()
+				return res, "", err
+			}
+			stats, err := out.Commit()
+			return res, fmt.Sprintf("%d written, %d unchanged, %d removed -> %s", stats.Written, stats.Unchanged, stats.Removed, bf.outDir()), err
+		}}
+	watch.Run(ctx, w.Batches(), b.run, b.report)
+	fmt.Fprintln(stdout, "stopped")
+	return nil
 }
 
 // printDiagnostics prints each problem as "file:line:col: message; hint",

@@ -1,7 +1,8 @@
 // Command nashra builds the embassy's Arabic news section: markdown posts
 // in posts/ become a right-to-left static site in public/.
 //
-//	nashra build [-src DIR] [-out DIR] [-drafts] [-future] [-base-url URL] [-v]
+//	nashra serve [-src DIR] [-addr 127.0.0.1:1414] [-drafts] [-future] [-open] [-poll DURATION] [-v]
+//	nashra build [-src DIR] [-out DIR] [-drafts] [-future] [-base-url URL] [-watch] [-v]
 //	nashra check [-strict] [-format text|json] [-src DIR] [-drafts] [-future]
 //	nashra new [-slug S] [-tags a,b] "العنوان"
 //	nashra version
@@ -26,6 +27,11 @@ func main() { os.Exit(realMain()) }
 // as the "nashra" command of their scripts.
 func realMain() int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	go func() {
+		// After the first Ctrl-C, the next one stops the program at once.
+		<-ctx.Done()
+		stop()
+	}()
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
 	if err != nil {
@@ -62,7 +68,8 @@ type command struct {
 
 func commands() []command {
 	return []command{
-		{"build", "build the site into public/", runBuild},
+		{"serve", "preview the site: build, serve on 127.0.0.1:1414, rebuild and reload on every change", runServe},
+		{"build", "build the site into public/ (-watch: again on every change)", runBuild},
 		{"check", "check the posts for errors and writing mistakes, writing nothing", runCheck},
 		{"new", "write a new post with today's date", runNew},
 		{"version", "print the version", runVersion},

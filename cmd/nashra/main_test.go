@@ -322,7 +322,7 @@ func cmdNoStaging(ts *testscript.TestScript, neg bool, args []string) {
 // Interrupted and failing builds of a real binary on a big site.
 
 // buildBinary builds cmd/nashra with the go command.
-func buildBinary(t *testing.T) string {
+func buildBinary(t testing.TB) string {
 	t.Helper()
 	goCmd, err := exec.LookPath("go")
 	if err != nil {
@@ -624,7 +624,8 @@ func TestHelpListsEveryFlag(t *testing.T) {
 			}
 		}
 		want := map[string][]string{
-			"build":   {"base-url", "cache", "cpuprofile", "drafts", "force", "future", "memprofile", "out", "src", "v"},
+			"build":   {"base-url", "cache", "cpuprofile", "drafts", "force", "future", "memprofile", "out", "poll", "src", "v", "watch"},
+			"serve":   {"addr", "drafts", "future", "open", "poll", "src", "v"},
 			"check":   {"base-url", "drafts", "format", "future", "src", "strict"},
 			"new":     {"slug", "src", "tags"},
 			"version": nil,

@@ -75,3 +75,22 @@ func TestRun(t *testing.T) {
 		t.Fatal("Run did not return after its context was cancelled")
 	}
 }
+
+func TestBatchString(t *testing.T) {
+	for _, c := range []struct {
+		b    watch.Batch
+		want string
+	}{
+		{watch.Batch{Paths: []string{"posts/a.md"}}, "posts/a.md"},
+		{watch.Batch{Paths: []string{"static/files", "static/files/note.txt"}}, "static/files/note.txt"},
+		{watch.Batch{Paths: []string{"layouts/base.html", "posts/a.md", "posts/b.md"}}, "3 files: layouts/base.html, posts/a.md, posts/b.md"},
+		{watch.Batch{Paths: []string{"posts/a.md", "posts/b.md", "posts/c.md", "posts/d.md"}}, "4 files: posts/a.md, posts/b.md, posts/c.md, …"},
+		{watch.Batch{Paths: []string{"config.yaml"}, Full: true, Reason: "config.yaml changed"}, "config.yaml changed"},
+		{watch.Batch{Paths: []string{"config.yaml", "posts/a.md"}, Full: true, Reason: "config.yaml changed"}, "config.yaml changed (2 files: config.yaml, posts/a.md)"},
+		{watch.Batch{Full: true, Reason: "first build"}, "first build"},
+	} {
+		if got := c.b.String(); got != c.want {
+			t.Errorf("%v: %q, want %q", c.b.Paths, got, c.want)
+		}
+	}
+}

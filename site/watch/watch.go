@@ -96,18 +96,26 @@ type Batch struct {
 // "3 files: posts/a.md, layouts/base.html, …", or the reason of a full
 // build.
 func (b Batch) String() string {
+	// A folder is left out when files in it are named.
+	var paths []string
+	for i, p := range b.Paths {
+		if i+1 < len(b.Paths) && strings.HasPrefix(b.Paths[i+1], p+"/") {
+			continue
+		}
+		paths = append(paths, p)
+	}
 	var s string
-	switch n := len(b.Paths); {
+	switch n := len(paths); {
 	case n == 0:
 	case n == 1:
-		s = b.Paths[0]
+		s = paths[0]
 	case n <= 3:
-		s = fmt.Sprintf("%d files: %s", n, strings.Join(b.Paths, ", "))
+		s = fmt.Sprintf("%d files: %s", n, strings.Join(paths, ", "))
 	default:
-		s = fmt.Sprintf("%d files: %s, …", n, strings.Join(b.Paths[:3], ", "))
+		s = fmt.Sprintf("%d files: %s, …", n, strings.Join(paths[:3], ", "))
 	}
 	if b.Full && b.Reason != "" {
-		if s == "" {
+		if s == "" || strings.Contains(b.Reason, s) {
 			return b.Reason
 		}
 		return b.Reason + " (" + s + ")"
@@ -163,7 +171,7 @@ type Watcher struct {
 	// Owned by the run goroutine.
 	pending map[string]bool // changed path -> it appeared in this batch
 	full    string          // reason for a full build, "" if none
-	first   time.Time // when the first pending event came
+	first   time.Time       // when the first pending event came
 }
 
 // New starts watching the site at root. Changes made after New returns
