@@ -541,18 +541,19 @@ func writeFiles(ctx context.Context, src fs.FS, theme *Theme, c *Content, out Ou
 	var mu sync.Mutex
 	reuser, _ := out.(Reuser)
 	hw, _ := out.(HashedWriter)
-	trusted := opts.trusted()
+	state := opts.states()
 	parallel(len(files), func(i int) {
 		if ctx.Err() != nil {
 			return
 		}
-		if reuser != nil && trusted(files[i].File) {
+		st := state(files[i].File)
+		if reuser != nil && st == unchanged {
 			if h := cache.stampedHash(files[i].File); h != "" && reuser.Unchanged(files[i].Out, h) {
 				return
 			}
 		}
 		info, _ := fs.Stat(src, files[i].File)
-		if h := cache.knownHash(files[i].File, info); h != "" && reuser != nil && reuser.Unchanged(files[i].Out, h) {
+		if h := cache.knownHash(files[i].File, info); st != changed && h != "" && reuser != nil && reuser.Unchanged(files[i].Out, h) {
 			return
 		}
 		data, err := fs.ReadFile(src, files[i].File)

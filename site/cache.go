@@ -49,6 +49,9 @@ type Cache struct {
 	// sources lists the files under posts/ and static/ at the last
 	// build; nil before the first.
 	sources []string
+	// prev is the last build's content, for reuse; nil after a build
+	// whose posts had errors.
+	prev *previous
 }
 
 // NewCache returns an empty cache.
@@ -86,6 +89,7 @@ func (c *Cache) reset(configSig string) {
 		c.pages = map[string]pageState{}
 		c.feeds = map[string]pageState{}
 		c.feedBodies = map[string]cachedFeedBody{}
+		c.prev = nil
 		c.configSig = configSig
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/nashra-press/nashra/site"
 	"github.com/nashra-press/nashra/site/output"
@@ -227,4 +228,118 @@ func TestWorkerPanic(t *testing.T) {
 	if wp.Value != "boom at posts/p3/index.html" || !strings.Contains(err.Error(), "panickingOutput.WriteFile") || errors.Unwrap(err) != nil {
 		t.Errorf("panic value %v, message:\n%s", wp.Value, err)
 	}
+}
+
+// TestReuseMatchesFullBuild edits a site step by step and checks, after
+// each step, that the incremental build (which updates the previous
+// content in place when it can) writes exactly what a build from scratch
+// writes, and that it took the shortcut exactly when it should.
+func TestReuseMatchesFullBuild(t *testing.T) {
+	src := postsFS(24, "CICA")
+	edit := func(file, from, to string) {
+		t.Helper()
+		f := src[file]
+		if !bytes.Contains(f.Data, []byte(from)) {
+			t.Fatalf("%s has no %q", file, from)
+		}
+		src[file] = &fstest.MapFile{Data: bytes.Replace(f.Data, []byte(from), []byte(to), 1)}
+	}
+	edit("posts/p20.md", "نص الخبر 20.", "نص الخبر 20، وفيه [رابط](/posts/p5/) و[آخر](p6.md).")
+	src["posts/p25.md"] = &fstest.MapFile{Data: []byte("---\ntitle: \"خبر قادم\"\ndate: 2025-06-05\ntags: [CICA]\n---\nقريبًا.\n")}
+	src["posts/draft.md"] = &fstest.MapFile{Data: []byte("---\ntitle: \"مسودة\"\ndate: 2024-02-01\ndraft: true\n---\nمسودة.\n")}
+	src["posts/bundle/index.md"] = &fstest.MapFile{Data: []byte("---\ntitle: \"حزمة\"\ndate: 2024-01-25\nimage: cover.png\ntags: [Jordan]\n---\n![صورة](cover.png)\n")}
+	src["posts/bundle/cover.png"] = &fstest.MapFile{Data: pngBytes(t, 30, 20)}
+	theme := testTheme(t)
+	cache := site.NewCache()
+	out := newKeepingOutput()
+	now := testNow
+	var prev *site.Content
+	steps := []struct {
+		name    string
+		change  func()
+		changed []string
+		reuse   bool
+		fails   string // the error the build must report
+	}{
+		{"body of a post", func() { edit("posts/p10.md", "نص الخبر 10.", "نص جديد للخبر 10.") }, []string{"posts/p10.md"}, true, ""},
+		{"title of a post (its neighbours show it)", func() { edit("posts/p11.md", `"خبر 11"`, `"عنوان جديد 11"`) }, []string{"posts/p11.md"}, true, ""},
+		{"summary from the front matter", func() { edit("posts/p12.md", "tags:", "summary: \"ملخص الخبر\"\ntags:") }, []string{"posts/p12.md"}, true, ""},
+		{"the post another one links to", func() { edit("posts/p5.md", `"خبر 5"`, `"خبر خامس"`) }, []string{"posts/p5.md"}, true, ""},
+		{"the bundle's text", func() { edit("posts/bundle/index.md", "![صورة]", "نص.\n\n![صورة]") }, []string{"posts/bundle/index.md"}, true, ""},
+		{"a layout", func() {
+			theme["post.html"] = &fstest.MapFile{Data: append([]byte("new layout "), theme["post.html"].Data...)}
+		}, []string{"layouts/post.html"}, true, ""},
+		{"two posts at once", func() {
+			edit("posts/p1.md", "نص الخبر 1.", "نص 1 معدّل.")
+			edit("posts/p2.md", "نص الخبر 2.", "نص 2 معدّل.")
+		}, []string{"posts/p1.md", "posts/p2.md"}, true, ""},
+		{"tags of a post", func() { edit("posts/p13.md", "tags: [CICA]", "tags: [CICA, Jordan]") }, []string{"posts/p13.md"}, false, ""},
+		{"date of a post", func() { edit("posts/p14.md", "date: 2024-01-14", "date: 2024-01-30") }, []string{"posts/p14.md"}, false, ""},
+		{"a draft is published", func() { edit("posts/draft.md", "draft: true\n", "") }, []string{"posts/draft.md"}, false, ""},
+		{"a new post", func() {
+			src["posts/p30.md"] = &fstest.MapFile{Data: []byte("---\ntitle: \"جديد\"\ndate: 2024-03-01\n---\nجديد.\n")}
+		}, []string{"posts/p30.md"}, false, ""},
+		{"a deleted post", func() { delete(src, "posts/p3.md") }, []string{"posts/p3.md"}, false, ""},
+		{"a bundle image", func() { src["posts/bundle/cover.png"] = &fstest.MapFile{Data: pngBytes(t, 60, 20)} }, []string{"posts/bundle/cover.png"}, false, ""},
+		{"body again after the full loads", func() { edit("posts/p10.md", "نص جديد للخبر 10.", "نص ثالث.") }, []string{"posts/p10.md"}, true, ""},
+		{"a future post falls due", func() {
+			now = time.Date(2025, 6, 10, 0, 0, 0, 0, time.UTC)
+			edit("posts/p9.md", "نص الخبر 9.", "نص 9 معدّل.")
+		}, []string{"posts/p9.md"}, false, ""},
+		{"nothing", func() {}, nil, true, ""},
+		// A broken link in an edited post: the error is reported (by the
+		// conversion, after the content was loaded); the fix builds as
+		// from scratch.
+		{"a broken link", func() { edit("posts/p10.md", "نص ثالث.", "[رابط](/posts/nowhere/)") }, []string{"posts/p10.md"}, true, "posts/p10.md:6:8"},
+		{"the link fixed", func() { edit("posts/p10.md", "[رابط](/posts/nowhere/)", "نص رابع.") }, []string{"posts/p10.md"}, true, ""},
+	}
+	build := func(changed []string) (*site.Result, error) {
+		out.next()
+		return site.Generate(context.Background(), src, out, site.Options{BaseURL: "https://example.gov.kz/news/", Theme: theme, Cache: cache,
+			LoadOptions: site.LoadOptions{Now: now, Incremental: true, Changed: changed}})
+	}
+	res, err := build(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	prev = res.Content
+	for _, st := range steps {
+		st.change()
+		res, err := build(st.changed)
+		if st.fails != "" {
+			if err == nil || !strings.Contains(err.Error(), st.fails) {
+				t.Errorf("%s: err = %v, want %s", st.name, err, st.fails)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("%s: %v", st.name, err)
+		}
+		if reused := res.Content == prev; reused != st.reuse {
+			t.Errorf("%s: reused the previous content = %v, want %v", st.name, reused, st.reuse)
+		}
+		prev = res.Content
+		full := output.NewMemory()
+		if _, err := site.Generate(context.Background(), src, full, site.Options{BaseURL: "https://example.gov.kz/news/", Theme: theme, LoadOptions: site.LoadOptions{Now: now}}); err != nil {
+			t.Fatal(err)
+		}
+		if got, want := strings.Join(sortedKeys(out.files), " "), strings.Join(full.Paths(), " "); got != want {
+			t.Fatalf("%s: files\n%s\nwant\n%s", st.name, got, want)
+		}
+		for _, p := range full.Paths() {
+			want, _ := full.File(p)
+			if !bytes.Equal(out.files[p], want) {
+				t.Errorf("%s: %s differs from a full build:\n%s\nwant\n%s", st.name, p, out.files[p], want)
+			}
+		}
+	}
+}
+
+func sortedKeys(m map[string][]byte) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }

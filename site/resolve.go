@@ -289,12 +289,12 @@ type imageSize struct{ w, h int }
 
 // imageSizes reads image dimensions, once per file and build; across
 // builds a size is reused while the file's size and modification time
-// are unchanged, or without looking at the file when it is trusted not to
-// have changed.
+// are unchanged, or without looking at the file when a watcher says it
+// did not change (and read again when a watcher says it did).
 type imageSizes struct {
-	src     fs.FS
-	trusted func(file string) bool
-	mu      sync.Mutex
+	src   fs.FS
+	state func(file string) fileState // nil: every file is unknown
+	mu    sync.Mutex
 	// known survives across builds (it lives in the Cache).
 	known map[string]knownImage
 	// checked holds the files looked at in this build.
@@ -310,7 +310,11 @@ type knownImage struct {
 func (s *imageSizes) get(file string) imageSize {
 	s.mu.Lock()
 	size, ok := s.checked[file]
-	if !ok && s.trusted != nil && s.trusted(file) {
+	st := unknown
+	if s.state != nil {
+		st = s.state(file)
+	}
+	if !ok && st == unchanged {
 		var k knownImage
 		if k, ok = s.known[file]; ok {
 			size = imageSize{k.W, k.H}
@@ -328,7 +332,7 @@ func (s *imageSizes) get(file string) imageSize {
 	s.mu.Lock()
 	k, ok := s.known[file]
 	s.mu.Unlock()
-	if ok && k.ModTime == stamp.ModTime && k.Size == stamp.Size && stamp.Size > 0 {
+	if ok && st != changed && k.ModTime == stamp.ModTime && k.Size == stamp.Size && stamp.Size > 0 {
 		size = imageSize{k.W, k.H}
 	} else {
 		if f, err := s.src.Open(file); err == nil {

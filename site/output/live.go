@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // liveTempPrefix starts the names of files being written into a Live
@@ -38,11 +39,21 @@ type Live struct {
 	// preview server reloads the browsers showing it.
 	Notify func(rel string)
 
-	mu      sync.Mutex
-	files   map[string]string // rel -> hash of what is on disk
-	seen    map[string]bool   // produced by the current build
-	changed []string          // written or removed by the current build
-	stats   Stats
+	// mu guards files and build; Unchanged, called for most files of
+	// every build by several goroutines, only reads them.
+	mu    sync.RWMutex
+	files map[string]*liveFile // what is on disk
+	build uint64               // the current build's number
+
+	written, unchanged, removed atomic.Int64
+}
+
+// liveFile is one file of a Live folder.
+type liveFile struct {
+	hash string
+	// build is the last build that produced the file (a number rather
+	// than a set of paths per build: no map to fill on every save).
+	build atomic.Uint64
 }
 
 // OpenLive prepares dir, which must be empty or not exist yet, as a live
@@ -62,7 +73,7 @@ func OpenLive(dir string) (*Live, error) {
 	if len(entries) > 0 {
 		return nil, fmt.Errorf("preview folder %s is not empty", dir)
 	}
-	return &Live{dir: abs, files: map[string]string{}, seen: map[string]bool{}}, nil
+	return &Live{dir: abs, files: map[string]*liveFile{}}, nil
 }
 
 // Path returns the folder.
@@ -72,18 +83,24 @@ func (l *Live) Path() string { return l.dir }
 func (l *Live) Begin() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.seen = map[string]bool{}
-	l.changed = nil
-	l.stats = Stats{}
+	l.build++
+	l.written.Store(0)
+	l.unchanged.Store(0)
+	l.removed.Store(0)
 }
 
-// mark records that the current build produces rel, once.
-func (l *Live) mark(rel string) error {
-	if l.seen[rel] {
-		return fmt.Errorf("output path %s is produced twice", rel)
+// mark records that the current build produces rel, once, and returns
+// the file's entry. The caller holds l.mu.
+func (l *Live) mark(rel string) (*liveFile, error) {
+	f := l.files[rel]
+	if f == nil {
+		f = &liveFile{}
+		l.files[rel] = f
+	} else if f.build.Load() == l.build {
+		return nil, fmt.Errorf("output path %s is produced twice", rel)
 	}
-	l.seen[rel] = true
-	return nil
+	f.build.Store(l.build)
+	return f, nil
 }
 
 // WriteFile stores data at rel, unless the folder already holds exactly
@@ -95,12 +112,13 @@ func (l *Live) WriteFile(rel string, data []byte) error {
 	}
 	hash := Hash(data)
 	l.mu.Lock()
-	if err := l.mark(rel); err != nil {
+	f, err := l.mark(rel)
+	if err != nil {
 		l.mu.Unlock()
 		return err
 	}
-	if l.files[rel] == hash {
-		l.stats.Unchanged++
+	if f.hash == hash {
+		l.unchanged.Add(1)
 		l.mu.Unlock()
 		return nil
 	}
@@ -110,10 +128,9 @@ func (l *Live) WriteFile(rel string, data []byte) error {
 		return fmt.Errorf("writing %s: %w", rel, err)
 	}
 	l.mu.Lock()
-	l.files[rel] = hash
-	l.changed = append(l.changed, rel)
-	l.stats.Written++
+	f.hash = hash
 	l.mu.Unlock()
+	l.written.Add(1)
 	if l.Notify != nil {
 		l.Notify(rel)
 	}
@@ -195,13 +212,16 @@ func (l *Live) Unchanged(rel, hash string) bool {
 	if err != nil {
 		return false
 	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.files[rel] != hash || l.seen[rel] {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	f := l.files[rel]
+	if f == nil || f.hash != hash {
 		return false
 	}
-	l.seen[rel] = true
-	l.stats.Unchanged++
+	if old := f.build.Load(); old == l.build || !f.build.CompareAndSwap(old, l.build) {
+		return false // produced twice; WriteFile will say so
+	}
+	l.unchanged.Add(1)
 	return true
 }
 
@@ -212,8 +232,8 @@ func (l *Live) Finish() (Stats, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	var stale []string
-	for rel := range l.files {
-		if !l.seen[rel] {
+	for rel, f := range l.files {
+		if f.build.Load() != l.build {
 			stale = append(stale, rel)
 		}
 	}
@@ -226,8 +246,7 @@ func (l *Live) Finish() (Stats, error) {
 			continue
 		}
 		delete(l.files, rel)
-		l.changed = append(l.changed, rel)
-		l.stats.Removed++
+		l.removed.Add(1)
 		if l.Notify != nil {
 			l.Notify(rel)
 		}
@@ -238,32 +257,14 @@ func (l *Live) Finish() (Stats, error) {
 			}
 		}
 	}
-	return l.stats, errors.Join(errs...)
+	stats := Stats{Written: int(l.written.Load()), Unchanged: int(l.unchanged.Load()), Removed: int(l.removed.Load())}
+	return stats, errors.Join(errs...)
 }
 
 // Abort ends a failed build: files it wrote stay (they are complete), and
 // files it did not produce are kept, so the previous site stays served.
-func (l *Live) Abort() {
-	l.mu.Lock()
-	l.seen = map[string]bool{}
-	l.mu.Unlock()
-}
-
-// Changed lists the files written or removed by the current build, in no
-// particular order.
-func (l *Live) Changed() []string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return append([]string(nil), l.changed...)
-}
-
-// Has reports whether the folder holds a file at rel.
-func (l *Live) Has(rel string) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	_, ok := l.files[rel]
-	return ok
-}
+// (There is nothing to undo: the next Begin starts afresh.)
+func (l *Live) Abort() {}
 
 // Remove deletes the folder and everything in it.
 func (l *Live) Remove() error {
