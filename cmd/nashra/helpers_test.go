@@ -55,7 +55,7 @@ func (l *lines) String() string {
 }
 
 // waitFor reads lines until one contains want, and returns it.
-func (l *lines) waitFor(t *testing.T, want string) string {
+func (l *lines) waitFor(t testing.TB, want string) string {
 	t.Helper()
 	timeout := time.After(patience)
 	for {
