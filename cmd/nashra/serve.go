@@ -111,6 +111,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		build: func(ctx context.Context, opts site.Options) (*site.Result, string, error) {
 			srv.BuildStarted()
 			live.Begin()
+			defer finishOnPanic(srv)
 			opts.Origin = origin
 			opts.First = srv.OpenPages()
 			res, err := site.Generate(ctx, os.DirFS(bf.src), live, opts)
@@ -137,6 +138,20 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	fmt.Fprintln(stdout, "stopped")
 	return nil
+}
+
+// finishOnPanic, deferred in a preview build, ends the build for the
+// server when it panics (the browsers show an internal error, and the
+// server does not wait for the build forever), then lets the panic go on
+// to the watch loop, which reports it and makes the next build full.
+func finishOnPanic(srv *devserver.Server) {
+	if v := recover(); v != nil {
+		if wp, ok := v.(*site.WorkerPanic); ok {
+			v = wp.Value
+		}
+		srv.BuildFinished(devserver.Outcome{Err: fmt.Errorf("internal error (a bug in nashra, please report it): %v", v)})
+		panic(v)
+	}
 }
 
 // outcome is what the preview server needs to know of a build.

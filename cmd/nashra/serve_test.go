@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"net"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -10,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/nashra-press/nashra/site/devserver"
 )
 
 // TestServe runs `nashra serve` on a site and changes it the ways an
@@ -270,4 +273,31 @@ func waitProcess(t *testing.T, cmd *exec.Cmd) error {
 		t.Fatal("the program did not stop")
 	}
 	return nil
+}
+
+// TestPreviewBuildPanics checks that a panic inside a preview build ends
+// the build for the server (pages show the internal error) and still
+// reaches the watch loop.
+func TestPreviewBuildPanics(t *testing.T) {
+	srv, err := devserver.New(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	ts := httptest.NewServer(srv)
+	defer ts.Close()
+	var recovered any
+	func() {
+		defer func() { recovered = recover() }()
+		srv.BuildStarted()
+		defer finishOnPanic(srv)
+		panic("boom")
+	}()
+	if recovered != "boom" {
+		t.Errorf("the panic did not go on: %v", recovered)
+	}
+	status, body := httpGet(t, ts.URL+"/")
+	if status != 500 || !strings.Contains(body, "internal error (a bug in nashra, please report it): boom") {
+		t.Errorf("after a panicking build: %d\n%s", status, body)
+	}
 }
