@@ -118,6 +118,11 @@ func (s *Server) FileChanged(rel string) {
 		s.assetSeq = s.seq
 		return // pages that use it reload at the end of the build
 	}
+	if len(s.errs) > 0 {
+		// Until the build ends, the page would be served with the last
+		// build's errors: it reloads at the end instead.
+		return
+	}
 	for c := range s.clients {
 		if c.page == rel || c.shown == rel {
 			s.notify(c)
@@ -217,9 +222,11 @@ func (s *Server) send(c *client, event string) {
 	}
 }
 
-// seenFor is the build a page served now shows.
+// seenFor is the build a page served now shows: during a build, the
+// current one only if the page was written by it and no error of the last
+// build is shown with it (those stand until the build ends).
 func (s *Server) seenFor(rel string) int {
-	if s.building && s.written[rel] != s.seq {
+	if s.building && (s.written[rel] != s.seq || len(s.errs) > 0) {
 		return s.seq - 1
 	}
 	return s.seq

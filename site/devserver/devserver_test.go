@@ -520,3 +520,33 @@ func TestServedPagesAreValid(t *testing.T) {
 	saveHTML(t, dir, "building.html", ts2.URL+"/")
 	testtools.AssertValidHTML(t, filepath.Join(dir, "..", "served"))
 }
+
+// TestReloadAfterFixDuringBuild reproduces a race seen in the browser: a
+// page showing an error, reloaded while the build that fixes it is
+// writing it, must reload once more when that build ends; and a page
+// showing an error is not reloaded early by the build that fixes it,
+// since the errors stand until the build ends.
+func TestReloadAfterFixDuringBuild(t *testing.T) {
+	s, ts := serve(t, folder(t))
+	s.BuildStarted()
+	s.BuildFinished(devserver.Outcome{Err: brokenPost()})
+	a := listen(t, ts, "/posts/a/")
+	connected(t, s, 1)
+
+	s.BuildStarted() // the build with the fix
+	s.FileChanged("posts/a/index.html")
+	// The page loaded now still shows the error: it must not count as
+	// showing this build.
+	late := listen(t, ts, "/posts/a/")
+	connected(t, s, 2)
+	s.BuildFinished(devserver.Outcome{})
+	if e := a.event(t); e != "reload" {
+		t.Errorf("the page open before the build got %q, want reload (and no earlier event)", e)
+	}
+	if e := late.event(t); e != "reload" {
+		t.Errorf("the page loaded during the build got %q, want reload", e)
+	}
+	if resp, body := get(t, "GET", ts.URL+"/posts/a/"); resp.StatusCode != 200 || strings.Contains(body, "nashra-error") {
+		t.Errorf("after the fix: %d", resp.StatusCode)
+	}
+}
