@@ -106,7 +106,6 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 	}
 
-	budget := newMemoryBudget(bf.src)
 	b := &rebuilder{flags: &bf, stdout: stdout, stderr: stderr, failNote: "the preview keeps the last good site and shows the errors",
 		build: func(ctx context.Context, opts site.Options) (*site.Result, string, error) {
 			srv.BuildStarted()
@@ -124,7 +123,6 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 				summary = fmt.Sprintf("%d written, %d unchanged, %d removed", stats.Written, stats.Unchanged, stats.Removed)
 			}
 			srv.BuildFinished(outcome(res, err))
-			budget.afterBuild()
 			return res, summary, err
 		}}
 	watch.Run(ctx, w.Batches(), b.run, b.report)
