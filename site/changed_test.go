@@ -343,3 +343,70 @@ func sortedKeys(m map[string][]byte) []string {
 	sort.Strings(out)
 	return out
 }
+
+// cancellingOutput cancels its build after a number of pages, as a watch
+// loop does when newer changes come.
+type cancellingOutput struct {
+	*keepingOutput
+	after  int
+	cancel context.CancelFunc
+}
+
+func (c *cancellingOutput) WriteFile(rel string, data []byte) error {
+	if strings.HasSuffix(rel, ".html") {
+		c.after--
+		if c.after == 0 {
+			c.cancel()
+		}
+	}
+	return c.keepingOutput.WriteFile(rel, data)
+}
+
+// TestCancelledBuild cancels a layout change's build half way, as a newer
+// change does in watch mode, then builds the next change incrementally:
+// the output is that of a build from scratch.
+func TestCancelledBuild(t *testing.T) {
+	src := postsFS(24, "CICA")
+	theme := testTheme(t)
+	cache := site.NewCache()
+	out := newKeepingOutput()
+	opts := func(changed ...string) site.Options {
+		return site.Options{Local: true, Theme: theme, Cache: cache, LoadOptions: site.LoadOptions{Now: testNow, Incremental: true, Changed: changed}}
+	}
+	if _, err := site.Generate(context.Background(), src, out, opts()); err != nil {
+		t.Fatal(err)
+	}
+	theme["post.html"] = &fstest.MapFile{Data: bytes.Replace(theme["post.html"].Data, []byte("post {{.Slug}}"), []byte("POST {{.Slug}}"), 1)}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	out.next()
+	co := &cancellingOutput{keepingOutput: out, after: 5, cancel: cancel}
+	if _, err := site.Generate(ctx, src, co, opts("layouts/post.html")); !errors.Is(err, context.Canceled) {
+		t.Fatalf("the cancelled build: %v", err)
+	}
+	// The next build: the cancelled one's changes and a new one. The
+	// output keeps what the cancelled build wrote, as output.Live does.
+	edit := src["posts/p3.md"]
+	src["posts/p3.md"] = &fstest.MapFile{Data: bytes.Replace(edit.Data, []byte("نص الخبر 3."), []byte("نص جديد 3."), 1)}
+	disk := map[string][]byte{}
+	for _, m := range []map[string][]byte{out.previous, out.files} {
+		for p, d := range m {
+			disk[p] = d
+		}
+	}
+	out.next()
+	out.previous = disk
+	if _, err := site.Generate(context.Background(), src, out, opts("layouts/post.html", "posts/p3.md")); err != nil {
+		t.Fatal(err)
+	}
+	full := output.NewMemory()
+	if _, err := site.Generate(context.Background(), src, full, site.Options{Local: true, Theme: theme, LoadOptions: site.LoadOptions{Now: testNow}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range full.Paths() {
+		want, _ := full.File(p)
+		if !bytes.Equal(out.files[p], want) {
+			t.Errorf("%s differs from a build from scratch:\n%s\nwant\n%s", p, out.files[p], want)
+		}
+	}
+}

@@ -122,6 +122,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 				err = ferr
 				summary = fmt.Sprintf("%d written, %d unchanged, %d removed", stats.Written, stats.Unchanged, stats.Removed)
 			}
+			if errors.Is(err, context.Canceled) {
+				srv.BuildCancelled()
+				return res, summary, err
+			}
 			srv.BuildFinished(outcome(res, err))
 			return res, summary, err
 		}}
@@ -309,6 +313,10 @@ func (b *rebuilder) report(r watch.Report) {
 	switch err := r.Err; {
 	case err == nil:
 		fmt.Fprintf(b.stdout, "%s in %s: %s\n", done, took, b.last)
+	case r.Superseded:
+		if b.flags.verbose {
+			fmt.Fprintf(b.stderr, "rebuild (%s) stopped after %s: newer changes came\n", r.Batch, took)
+		}
 	case errors.Is(err, context.Canceled):
 		fmt.Fprintf(b.stderr, "%s: interrupted; %s\n", failed, b.failNote)
 	default:

@@ -130,6 +130,15 @@ func (s *Server) FileChanged(rel string) {
 	}
 }
 
+// BuildCancelled records that the build stopped before its end (newer
+// changes came): the error state and the pages' state stay as they are
+// until the next build ends.
+func (s *Server) BuildCancelled() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.building = false
+}
+
 // Outcome is what a finished build tells the server.
 type Outcome struct {
 	// Err is nil for a successful build, else its error (diagnostics).

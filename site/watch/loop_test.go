@@ -3,6 +3,7 @@ package watch_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -92,5 +93,67 @@ func TestBatchString(t *testing.T) {
 		if got := c.b.String(); got != c.want {
 			t.Errorf("%v: %q, want %q", c.b.Paths, got, c.want)
 		}
+	}
+}
+
+// TestRunSupersedes checks that changes coming while a build runs cancel
+// it, unless it is the first, and that the next build has the cancelled
+// build's changes with the new ones.
+func TestRunSupersedes(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	batches := make(chan watch.Batch)
+	reports := make(chan watch.Report, 10)
+	started := make(chan int, 10)
+	releaseFirst := make(chan struct{})
+	n := 0
+	build := func(ctx context.Context, b watch.Batch) error {
+		n++
+		started <- n
+		switch n {
+		case 1:
+			<-releaseFirst // a batch comes meanwhile: the first build goes on
+			return ctx.Err()
+		case 2:
+			<-ctx.Done() // a long build, cancelled by newer changes
+			return ctx.Err()
+		}
+		return nil
+	}
+	go watch.Run(ctx, batches, build, func(r watch.Report) { reports <- r })
+	wait := func(ch <-chan int) int {
+		t.Helper()
+		select {
+		case v := <-ch:
+			return v
+		case <-time.After(patience):
+			t.Fatal("no build started")
+		}
+		return 0
+	}
+	report := func() watch.Report {
+		t.Helper()
+		select {
+		case r := <-reports:
+			return r
+		case <-time.After(patience):
+			t.Fatal("no report")
+		}
+		return watch.Report{}
+	}
+	wait(started)
+	batches <- watch.Batch{Paths: []string{"posts/a.md"}}
+	close(releaseFirst)
+	if r := report(); r.N != 1 || r.Err != nil || r.Superseded {
+		t.Errorf("first build: %+v (it must not be cancelled)", r)
+	}
+	wait(started) // build 2, for posts/a.md, runs until cancelled
+	batches <- watch.Batch{Paths: []string{"layouts/base.html"}}
+	if r := report(); r.N != 2 || !r.Superseded || !errors.Is(r.Err, context.Canceled) {
+		t.Errorf("second build: %+v, want superseded", r)
+	}
+	wait(started)
+	if r := report(); r.N != 3 || r.Err != nil || strings.Join(r.Batch.Paths, " ") != "layouts/base.html posts/a.md" {
+		t.Errorf("third build: %+v, want the changes of both", r)
 	}
 }
