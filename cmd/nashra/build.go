@@ -304,7 +304,11 @@ func watchBuild(ctx context.Context, bf *buildFlags, stdout, stderr io.Writer) e
 	}
 	defer w.Close()
 	fmt.Fprintf(stdout, "watching %s, building into %s (press Ctrl-C to stop)\n", bf.src, bf.outDir())
+	// The build cache on disk, as build uses it: a first build with
+	// nothing changed since the last build renders nothing.
+	cacheFile := bf.cacheFile()
 	b := &rebuilder{flags: bf, stdout: stdout, stderr: stderr, failNote: bf.outDir() + " was left as it was",
+		cache: readCache(cacheFile),
 		build: func(ctx context.Context, opts site.Options) (*site.Result, string, error) {
 			out, err := openOutput(bf)
 			if err != nil {
@@ -319,6 +323,9 @@ func watchBuild(ctx context.Context, bf *buildFlags, stdout, stderr io.Writer) e
 			return res, fmt.Sprintf("%d written, %d unchanged, %d removed -> %s", stats.Written, stats.Unchanged, stats.Removed, bf.outDir()), err
 		}}
 	watch.Run(ctx, w.Batches(), b.run, b.report)
+	if b.cache.Dirty() && b.carry == nil && !b.carryFull {
+		saveCache(cacheFile, b.cache) // after a successful last build only
+	}
 	fmt.Fprintln(stdout, "stopped")
 	return nil
 }

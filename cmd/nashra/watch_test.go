@@ -110,6 +110,11 @@ func TestBuildWatch(t *testing.T) {
 	if files := checkComplete(t, public); !strings.Contains(files["posts/first/index.html"], "نص مصحّح.") {
 		t.Error("public/ after stopping lacks the last change")
 	}
+	// It left the build cache as build does: build after it renders and
+	// writes nothing.
+	if rendered, written, _ := buildCounts(t, "-src", root); rendered != 0 || written != 0 {
+		t.Errorf("build after build -watch rendered %d pages and wrote %d files, want none", rendered, written)
+	}
 }
 
 // TestBuildWatchInterrupted stops the real program with SIGINT right
