@@ -76,9 +76,6 @@ func OpenLive(dir string) (*Live, error) {
 	return &Live{dir: abs, files: map[string]*liveFile{}}, nil
 }
 
-// Path returns the folder.
-func (l *Live) Path() string { return l.dir }
-
 // Begin starts a build.
 func (l *Live) Begin() {
 	l.mu.Lock()
@@ -265,8 +262,3 @@ func (l *Live) Finish() (Stats, error) {
 // files it did not produce are kept, so the previous site stays served.
 // (There is nothing to undo: the next Begin starts afresh.)
 func (l *Live) Abort() {}
-
-// Remove deletes the folder and everything in it.
-func (l *Live) Remove() error {
-	return os.RemoveAll(l.dir)
-}
