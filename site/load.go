@@ -566,30 +566,40 @@ func readPost(src fs.FS, file string, cfg *Config, cache *Cache, state fileState
 func walkSources(src fs.FS) ([]string, error) {
 	var files []string
 	for _, root := range []string{PostsDir, StaticDir} {
-		err := fs.WalkDir(src, root, func(p string, d fs.DirEntry, err error) error {
-			if err != nil {
-				if p == root && errors.Is(err, fs.ErrNotExist) {
-					return fs.SkipAll
-				}
-				return err
-			}
-			if p != root && IgnoredName(d.Name()) {
-				if d.IsDir() {
-					return fs.SkipDir
-				}
-				return nil
-			}
-			if d.Type().IsRegular() {
-				files = append(files, p)
-			}
-			return nil
-		})
-		if err != nil {
+		if err := walkFiles(src, root, func(p string) { files = append(files, p) }); err != nil {
 			return nil, fmt.Errorf("reading %s: %w", root, err)
 		}
 	}
 	sort.Strings(files)
 	return files, nil
+}
+
+// walkFiles calls fn for every regular file under root, leaving out
+// ignored names and everything in ignored folders. A root or a file that
+// is not there (any more) is no error: a change that removes it is
+// reported by itself.
+func walkFiles(src fs.FS, root string, fn func(p string)) error {
+	return fs.WalkDir(src, root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				if p == root {
+					return fs.SkipAll
+				}
+				return nil
+			}
+			return err
+		}
+		if p != root && IgnoredName(d.Name()) {
+			if d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if d.Type().IsRegular() {
+			fn(p)
+		}
+		return nil
+	})
 }
 
 // updateSources applies changed paths (files or folders, present or gone)
@@ -618,23 +628,8 @@ func updateSources(src fs.FS, prev, changed []string) (files, removed []string, 
 		case err == nil && info.Mode().IsRegular():
 			files = insertSorted(files, c)
 		case err == nil && info.IsDir():
-			err := fs.WalkDir(src, c, func(p string, d fs.DirEntry, err error) error {
-				if err != nil {
-					return nil // gone again since the event: a later change says so
-				}
-				if p != c && IgnoredName(d.Name()) {
-					if d.IsDir() {
-						return fs.SkipDir
-					}
-					return nil
-				}
-				if d.Type().IsRegular() {
-					files = insertSorted(files, p)
-				}
-				return nil
-			})
-			if err != nil {
-				return nil, nil, err
+			if err := walkFiles(src, c, func(p string) { files = insertSorted(files, p) }); err != nil {
+				return nil, nil, fmt.Errorf("reading %s: %w", c, err)
 			}
 		}
 		for _, f := range gone {
