@@ -1,0 +1,585 @@
+package search
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"unicode/utf8"
+)
+
+// Where a term occurs in a document: flags of the postings.
+const (
+	inBody    = 1
+	inHeading = 2
+	// In the stem dictionary, shifted left by 2: the stem is itself one of
+	// the document's words.
+	exactShift = 2
+)
+
+// Terms is the analysed content of one document: its stems and its words
+// with the fields they occur in. It is computed once per version of a post
+// (AnalyzeDoc) and kept between builds, also on disk (MarshalBinary).
+type Terms struct {
+	// blob holds the stems, a 0 byte, then the words, each entry a term
+	// followed by one byte of flags (1 to 15). Terms are made of letters,
+	// marks and digits, never of bytes below 0x20, so the flag bytes
+	// delimit them.
+	blob string
+}
+
+// AnalyzeDoc analyses a document whose title and tags are heading and
+// whose summary and body are body. To analyse many documents, use an
+// Analyzer.
+func AnalyzeDoc(heading, body []string) Terms {
+	return NewAnalyzer().Doc(heading, body)
+}
+
+// Analyzer analyses documents. It remembers every word it has seen, so
+// that a word is stemmed once and a document costs one lookup per word.
+// An Analyzer is not safe for concurrent use.
+type Analyzer struct {
+	words  map[string]int32 // normalised word -> number
+	vocab  []vocabWord
+	stemID map[string]int32 // stem -> number
+	stems  []string
+
+	// Per document: gen numbers the document; a word or stem whose
+	// *Gen entry is not gen has not been seen in it yet.
+	gen                  uint32
+	wordGen, stemGen     []uint32
+	wordFlags, stemFlags []uint8
+	wordsSeen, stemsSeen []int32
+}
+
+type vocabWord struct {
+	norm  string
+	stems []int32
+	// self is true when the word is one of its own stems: its exact
+	// form is then recorded in the stem dictionary.
+	self bool
+}
+
+// NewAnalyzer returns an Analyzer that knows no word yet.
+func NewAnalyzer() *Analyzer {
+	return &Analyzer{words: map[string]int32{}, stemID: map[string]int32{}}
+}
+
+func (a *Analyzer) word(norm []byte) int32 {
+	if id, ok := a.words[string(norm)]; ok {
+		return id
+	}
+	w := vocabWord{norm: string(norm)}
+	for _, s := range Stems(w.norm) {
+		sid, ok := a.stemID[s]
+		if !ok {
+			sid = int32(len(a.stems))
+			a.stemID[s] = sid
+			a.stems = append(a.stems, s)
+			a.stemGen = append(a.stemGen, 0)
+			a.stemFlags = append(a.stemFlags, 0)
+		}
+		w.stems = append(w.stems, sid)
+		w.self = w.self || s == w.norm
+	}
+	id := int32(len(a.vocab))
+	a.words[w.norm] = id
+	a.vocab = append(a.vocab, w)
+	a.wordGen = append(a.wordGen, 0)
+	a.wordFlags = append(a.wordFlags, 0)
+	return id
+}
+
+// Doc analyses a document whose title and tags are heading and whose
+// summary and body are body.
+func (a *Analyzer) Doc(heading, body []string) Terms {
+	a.gen++
+	a.wordsSeen, a.stemsSeen = a.wordsSeen[:0], a.stemsSeen[:0]
+	for _, part := range []struct {
+		texts []string
+		flag  uint8
+	}{{body, inBody}, {heading, inHeading}} {
+		for _, t := range part.texts {
+			scan(t, func(_, _ int, norm []byte) {
+				id := a.word(norm)
+				if a.wordGen[id] != a.gen {
+					a.wordGen[id], a.wordFlags[id] = a.gen, 0
+					a.wordsSeen = append(a.wordsSeen, id)
+				}
+				a.wordFlags[id] |= part.flag
+			})
+		}
+	}
+	size := 1
+	for _, id := range a.wordsSeen {
+		w := &a.vocab[id]
+		f := a.wordFlags[id]
+		for _, sid := range w.stems {
+			if a.stemGen[sid] != a.gen {
+				a.stemGen[sid], a.stemFlags[sid] = a.gen, 0
+				a.stemsSeen = append(a.stemsSeen, sid)
+				size += len(a.stems[sid]) + 1
+			}
+			a.stemFlags[sid] |= f
+			if a.stems[sid] == w.norm {
+				a.stemFlags[sid] |= f << exactShift
+			}
+		}
+		if !w.self {
+			size += len(w.norm) + 1
+		}
+	}
+	// The order of the terms does not matter: Dictionaries sorts them.
+	blob := make([]byte, 0, size)
+	for _, sid := range a.stemsSeen {
+		blob = append(append(blob, a.stems[sid]...), a.stemFlags[sid])
+	}
+	blob = append(blob, 0)
+	for _, id := range a.wordsSeen {
+		if w := &a.vocab[id]; !w.self {
+			blob = append(append(blob, w.norm...), a.wordFlags[id])
+		}
+	}
+	return Terms{blob: string(blob)}
+}
+
+// Stems lists the stems of the document with their flags.
+func (t Terms) Stems() map[string]uint8 { return t.dict(0) }
+
+// Words lists the words of the document that are not their own stems,
+// with their flags.
+func (t Terms) Words() map[string]uint8 { return t.dict(1) }
+
+func (t Terms) dict(dict int) map[string]uint8 {
+	m := map[string]uint8{}
+	t.each(dict, func(term string, flags uint8) { m[term] = flags })
+	return m
+}
+
+// each calls fn for every term of a dictionary: 0 for stems, 1 for words.
+func (t Terms) each(dict int, fn func(term string, flags uint8)) {
+	b := t.blob
+	if i := strings.IndexByte(b, 0); i >= 0 {
+		if dict == 0 {
+			b = b[:i]
+		} else {
+			b = b[i+1:]
+		}
+	}
+	start := 0
+	for i := 0; i < len(b); i++ {
+		if c := b[i]; c < 0x10 {
+			fn(b[start:i], c)
+			start = i + 1
+		}
+	}
+}
+
+// MarshalBinary encodes the terms, for a cache on disk.
+func (t Terms) MarshalBinary() ([]byte, error) { return []byte(t.blob), nil }
+
+// UnmarshalBinary decodes terms encoded by MarshalBinary.
+func (t *Terms) UnmarshalBinary(data []byte) error {
+	t.blob = string(data)
+	return nil
+}
+
+// Doc is one published post as the index holds it.
+type Doc struct {
+	Terms Terms
+	// URL is the post's path from the host root.
+	URL   string
+	Title string
+	// Date is the publication date in RFC 3339; DateText the same date as
+	// the site shows it.
+	Date, DateText string
+	Tags           []Tag
+	Summary        string
+	// Text is the plain text of the body, for snippets.
+	Text string
+}
+
+// Tag is a tag shown with a result.
+type Tag struct {
+	Label, URL string
+}
+
+// Options sets the sizes of the index files; zero values take defaults.
+type Options struct {
+	// ShardSize is the size in bytes at which a dictionary shard is
+	// closed; default 64 KiB (postings compress about tenfold).
+	ShardSize int
+	// ChunkSize is the size in bytes of the documents' sources that a
+	// chunk aims at (see ChunkDocs); default 112 KiB, about 20 KiB of
+	// gzipped chunk for Arabic text.
+	ChunkSize int
+	// MaxText is the length in bytes of body text kept for snippets;
+	// default 24 KiB.
+	MaxText int
+}
+
+func (o Options) withDefaults() Options {
+	if o.ShardSize <= 0 {
+		o.ShardSize = 64 << 10
+	}
+	if o.ChunkSize <= 0 {
+		o.ChunkSize = 112 << 10
+	}
+	if o.MaxText <= 0 {
+		o.MaxText = 24 << 10
+	}
+	return o
+}
+
+// ChunkDocs is the number of documents per chunk for documents whose
+// sources are avgSize bytes long on average: about ChunkSize bytes per
+// chunk, from 1 to 64 documents.
+func (o Options) ChunkDocs(avgSize int) int {
+	o = o.withDefaults()
+	if avgSize <= 0 {
+		return 64
+	}
+	return min(64, max(1, o.ChunkSize/avgSize))
+}
+
+// File is one file of the index, relative to the index folder.
+type File struct {
+	Path string
+	Data []byte
+}
+
+// Index is a built index.
+type Index struct {
+	// Files are index.json first, then the shards and the chunks.
+	Files []File
+	// Version changes whenever any file changes.
+	Version string
+	// Stems and Words count the terms of the two dictionaries.
+	Stems, Words int
+}
+
+// Build builds the whole index of docs, oldest first, in memory, with
+// chunkDocs documents per chunk (0: from the documents' text sizes).
+// Sites build it in steps instead (Dictionaries, Record, Chunk, Meta), so
+// that the text of every post need not be in memory at once.
+func Build(docs []Doc, chunkDocs int, opts Options) *Index {
+	opts = opts.withDefaults()
+	if chunkDocs <= 0 {
+		total := 0
+		for _, d := range docs {
+			total += len(d.Text)
+		}
+		avg := 0
+		if len(docs) > 0 {
+			avg = total / len(docs)
+		}
+		chunkDocs = opts.ChunkDocs(avg)
+	}
+	terms := make([]Terms, len(docs))
+	for i, d := range docs {
+		terms[i] = d.Terms
+	}
+	var dicts *Dicts
+	var wg sync.WaitGroup
+	wg.Go(func() { dicts = Dictionaries(terms, opts) })
+	chunks := make([]File, (len(docs)+chunkDocs-1)/chunkDocs)
+	for c := range chunks {
+		wg.Go(func() {
+			part := docs[c*chunkDocs : min((c+1)*chunkDocs, len(docs))]
+			records := make([][]byte, len(part))
+			for i, d := range part {
+				records[i] = Record(d, opts)
+			}
+			chunks[c] = File{Path: ChunkPath(c), Data: Chunk(records)}
+		})
+	}
+	wg.Wait()
+	sums := make([]string, len(chunks))
+	for c, f := range chunks {
+		sums[c] = Hash(f.Data)
+	}
+	meta, version := Meta(dicts, len(docs), chunkDocs, sums)
+	idx := &Index{Version: version, Stems: dicts.Stems, Words: dicts.Words}
+	idx.Files = append(append([]File{meta}, dicts.Files...), chunks...)
+	return idx
+}
+
+// Hash identifies the content of a file of the index.
+func Hash(data []byte) string {
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:16])
+}
+
+// Dicts are the shards of the two dictionaries.
+type Dicts struct {
+	// Files are the shards, stems first.
+	Files []File
+	// Stems and Words count the terms of the two dictionaries.
+	Stems, Words int
+	refs         [2][]shardRef
+}
+
+// Dictionaries builds the stem and word dictionaries of the documents
+// whose terms are given, numbered by their position. The two are built
+// at the same time.
+func Dictionaries(terms []Terms, opts Options) *Dicts {
+	opts = opts.withDefaults()
+	d := &Dicts{}
+	var files [2][]File
+	var counts [2]int
+	var wg sync.WaitGroup
+	for dict := range 2 {
+		wg.Go(func() {
+			m := map[string]*[]uint32{}
+			for id, t := range terms {
+				t.each(dict, func(term string, flags uint8) {
+					p := m[term]
+					if p == nil {
+						p = new([]uint32)
+						m[term] = p
+					}
+					*p = append(*p, uint32(id)<<4|uint32(flags))
+				})
+			}
+			counts[dict] = len(m)
+			files[dict], d.refs[dict] = encodeShards(m, []string{"s/", "w/"}[dict], uint(4-2*dict), opts.ShardSize)
+		})
+	}
+	wg.Wait()
+	d.Files = append(files[0], files[1]...)
+	d.Stems, d.Words = counts[0], counts[1]
+	return d
+}
+
+// ChunkPath is the path of chunk c.
+func ChunkPath(c int) string { return "d/" + strconv.Itoa(c) + ".json" }
+
+// Meta returns index.json for the dictionaries d, docs documents in
+// chunks of chunkDocs whose files have the hashes chunkHashes, and the
+// version of the index: a hash of the shards' names (themselves hashes)
+// and of the chunks.
+func Meta(d *Dicts, docs, chunkDocs int, chunkHashes []string) (File, string) {
+	h := sha256.New()
+	for _, f := range d.Files {
+		h.Write([]byte(f.Path))
+		h.Write([]byte{0})
+	}
+	for _, c := range chunkHashes {
+		h.Write([]byte(c))
+		h.Write([]byte{0})
+	}
+	version := hex.EncodeToString(h.Sum(nil))[:16]
+
+	meta := []byte(`{"format":1,"docs":`)
+	meta = strconv.AppendInt(meta, int64(docs), 10)
+	meta = append(meta, `,"chunk":`...)
+	meta = strconv.AppendInt(meta, int64(chunkDocs), 10)
+	meta = append(meta, `,"version":`...)
+	meta = appendString(meta, version)
+	for i, name := range []string{"stems", "words"} {
+		meta = append(meta, `,"`...)
+		meta = append(meta, name...)
+		meta = append(meta, `":[`...)
+		for j, s := range d.refs[i] {
+			if j > 0 {
+				meta = append(meta, ',')
+			}
+			meta = append(meta, '[')
+			meta = appendString(meta, s.first)
+			meta = append(meta, ',')
+			meta = appendString(meta, s.path)
+			meta = append(meta, ']')
+		}
+		meta = append(meta, ']')
+	}
+	meta = append(meta, "}\n"...)
+	return File{Path: "index.json", Data: meta}, version
+}
+
+// shardRef names a shard and the first term it holds ("" for the first
+// shard, which also covers every term before its own first).
+type shardRef struct {
+	first, path string
+}
+
+// encodeShards writes the postings of m as shards of about size bytes.
+func encodeShards(m map[string]*[]uint32, dir string, shift uint, size int) ([]File, []shardRef) {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	var files []File
+	var refs []shardRef
+	var buf []byte
+	first := ""
+	closeShard := func() {
+		buf = append(buf, "]\n"...)
+		sum := sha256.Sum256(buf)
+		p := dir + hex.EncodeToString(sum[:])[:12] + ".json"
+		files = append(files, File{Path: p, Data: buf})
+		refs = append(refs, shardRef{first: first, path: p})
+		buf = nil
+	}
+	for _, k := range keys {
+		if buf == nil {
+			buf = make([]byte, 0, size+size/4)
+			buf = append(buf, '[')
+			if len(refs) > 0 {
+				first = k
+			}
+		} else {
+			buf = append(buf, ",\n"...)
+		}
+		buf = append(buf, '[')
+		buf = appendString(buf, k)
+		buf = append(buf, ",["...)
+		prev := uint32(0)
+		for i, v := range *m[k] {
+			if i > 0 {
+				buf = append(buf, ',')
+			}
+			id := v >> 4
+			buf = strconv.AppendUint(buf, uint64((id-prev)<<shift|v&15), 10)
+			prev = id
+		}
+		buf = append(buf, "]]"...)
+		if len(buf) >= size {
+			closeShard()
+		}
+	}
+	if buf != nil || len(refs) == 0 {
+		if buf == nil {
+			buf = []byte{'['}
+		}
+		closeShard()
+	}
+	return files, refs
+}
+
+// Record encodes what a result shows of a document: one element of a
+// chunk.
+func Record(d Doc, opts Options) []byte {
+	opts = opts.withDefaults()
+	b := make([]byte, 0, len(d.URL)+len(d.Title)+len(d.Summary)+min(len(d.Text), opts.MaxText)+256)
+	b = append(b, '[')
+	for _, s := range []string{d.URL, d.Title, d.Date, d.DateText} {
+		b = appendString(b, s)
+		b = append(b, ',')
+	}
+	b = append(b, '[')
+	for j, t := range d.Tags {
+		if j > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, '[')
+		b = appendString(b, t.Label)
+		b = append(b, ',')
+		b = appendString(b, t.URL)
+		b = append(b, ']')
+	}
+	b = append(b, "],"...)
+	b = appendString(b, d.Summary)
+	b = append(b, ',')
+	b = appendString(b, truncate(d.Text, opts.MaxText))
+	return append(b, ']')
+}
+
+// Chunk joins the records of consecutive documents into a chunk file.
+func Chunk(records [][]byte) []byte {
+	n := 3
+	for _, r := range records {
+		n += len(r) + 2
+	}
+	b := make([]byte, 0, n)
+	b = append(b, '[')
+	for i, r := range records {
+		if i > 0 {
+			b = append(b, ",\n"...)
+		}
+		b = append(b, r...)
+	}
+	return append(b, "]\n"...)
+}
+
+// SplitChunk returns the records of a chunk written by Chunk, or nil when
+// data is not one. Records hold no newline (JSON strings escape it), so
+// the newlines between them delimit them.
+func SplitChunk(data []byte) [][]byte {
+	if !bytes.HasPrefix(data, []byte("[")) || !bytes.HasSuffix(data, []byte("]\n")) {
+		return nil
+	}
+	body := data[1 : len(data)-2]
+	if len(body) == 0 {
+		return [][]byte{}
+	}
+	return bytes.Split(body, []byte(",\n"))
+}
+
+// truncate cuts s to at most n bytes, at the last space before the limit
+// when there is one, else at a character boundary.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := n
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	for i := cut; i > n*3/4; i-- {
+		if s[i] == ' ' || s[i] == '\n' {
+			return s[:i]
+		}
+	}
+	return s[:cut]
+}
+
+// appendString appends s as a JSON string. It escapes only what JSON
+// requires (quote, backslash, control characters) and the line and
+// paragraph separators, keeps other characters as UTF-8, and replaces
+// invalid UTF-8 with U+FFFD.
+func appendString(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "\ufffd")
+	}
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 0x20 && c != '"' && c != '\\' && c != 0xE2:
+			continue
+		case c == 0xE2:
+			// U+2028 and U+2029 are E2 80 A8 and E2 80 A9.
+			if i+2 >= len(s) || s[i+1] != 0x80 || s[i+2] != 0xA8 && s[i+2] != 0xA9 {
+				continue
+			}
+			b = append(b, s[start:i]...)
+			b = append(b, `\u202`...)
+			b = append(b, hex[s[i+2]&0xF])
+			i += 2
+			start = i + 1
+			continue
+		}
+		b = append(b, s[start:i]...)
+		switch c {
+		case '"', '\\':
+			b = append(b, '\\', c)
+		case '\n':
+			b = append(b, '\\', 'n')
+		case '\t':
+			b = append(b, '\\', 't')
+		case '\r':
+			b = append(b, '\\', 'r')
+		default:
+			b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xF])
+		}
+		start = i + 1
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}

@@ -1,0 +1,145 @@
+package search
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+)
+
+func testDocs() []Doc {
+	var docs []Doc
+	for i := range 30 {
+		body := fmt.Sprintf("زار الوفد الأردن %d مرة، وبحث التعاون في CICA والمملكة.", i)
+		docs = append(docs, Doc{
+			Terms: AnalyzeDoc([]string{fmt.Sprintf("خبر رقم %d", i)}, []string{body}),
+			URL:   fmt.Sprintf("/posts/p%d/", i), Title: fmt.Sprintf("خبر رقم %d", i),
+			Date: "2024-01-01T00:00:00+03:00", DateText: "1 كانون الثاني 2024", Text: body,
+		})
+	}
+	return docs
+}
+
+// TestDeterministic builds the same posts twice, analysed twice (the
+// terms of a post are kept in map order), and wants the same bytes.
+func TestDeterministic(t *testing.T) {
+	opts := Options{ShardSize: 300}
+	a, b := Build(testDocs(), 4, opts), Build(testDocs(), 4, opts)
+	if len(a.Files) != len(b.Files) || a.Version != b.Version {
+		t.Fatalf("two builds: %d and %d files, versions %s and %s", len(a.Files), len(b.Files), a.Version, b.Version)
+	}
+	for i := range a.Files {
+		if a.Files[i].Path != b.Files[i].Path || !bytes.Equal(a.Files[i].Data, b.Files[i].Data) {
+			t.Errorf("file %d differs: %s and %s", i, a.Files[i].Path, b.Files[i].Path)
+		}
+	}
+	if len(a.Files) < 10 {
+		t.Errorf("only %d files: the small shard size did not split the dictionaries", len(a.Files))
+	}
+}
+
+// TestIndexFiles decodes every file of an index and checks that the
+// shards cover the dictionaries in order and that the postings decode to
+// the documents' own terms.
+func TestIndexFiles(t *testing.T) {
+	docs := testDocs()
+	idx := Build(docs, 4, Options{ShardSize: 300})
+	files := map[string][]byte{}
+	for _, f := range idx.Files {
+		files[f.Path] = f.Data
+	}
+	var meta struct {
+		Format, Docs, Chunk int
+		Version             string
+		Stems, Words        [][2]string
+	}
+	if err := json.Unmarshal(files["index.json"], &meta); err != nil {
+		t.Fatal(err)
+	}
+	if meta.Format != 1 || meta.Docs != len(docs) || meta.Chunk != 4 || meta.Version != idx.Version {
+		t.Errorf("index.json = %+v", meta)
+	}
+	for dict, shards := range [][][2]string{meta.Stems, meta.Words} {
+		shift := uint(4 - 2*dict)
+		prev := ""
+		got := map[string]map[int]uint8{}
+		for i, s := range shards {
+			if (i == 0) != (s[0] == "") {
+				t.Errorf("shard %d starts at %q", i, s[0])
+			}
+			var entries [][2]json.RawMessage
+			if err := json.Unmarshal(files[s[1]], &entries); err != nil {
+				t.Fatalf("%s: %v", s[1], err)
+			}
+			for j, e := range entries {
+				var term string
+				var postings []int
+				if err := json.Unmarshal(e[0], &term); err != nil {
+					t.Fatal(err)
+				}
+				if err := json.Unmarshal(e[1], &postings); err != nil {
+					t.Fatal(err)
+				}
+				if term <= prev && !(i == 0 && j == 0) || j == 0 && i > 0 && term != s[0] {
+					t.Errorf("%s: term %q after %q (shard starts at %q)", s[1], term, prev, s[0])
+				}
+				prev = term
+				got[term] = map[int]uint8{}
+				id := 0
+				for _, v := range postings {
+					id += v >> shift
+					got[term][id] = uint8(v & (1<<shift - 1))
+				}
+			}
+		}
+		for id, d := range docs {
+			want := d.Terms.Stems()
+			if dict == 1 {
+				want = d.Terms.Words()
+			}
+			for term, flags := range want {
+				if got[term][id] != flags {
+					t.Errorf("dictionary %d: %q in document %d has flags %d, want %d", dict, term, id, got[term][id], flags)
+				}
+			}
+		}
+	}
+	for c := 0; c*4 < len(docs); c++ {
+		var recs [][]json.RawMessage
+		if err := json.Unmarshal(files[fmt.Sprintf("d/%d.json", c)], &recs); err != nil {
+			t.Fatal(err)
+		}
+		for i, r := range recs {
+			var url string
+			_ = json.Unmarshal(r[0], &url)
+			if want := docs[c*4+i].URL; url != want {
+				t.Errorf("chunk %d record %d is %s, want %s", c, i, url, want)
+			}
+		}
+	}
+}
+
+// TestChunkText checks that texts survive the JSON of chunks whatever
+// they hold, and that long texts are cut at a space under the limit.
+func TestChunkText(t *testing.T) {
+	odd := "«قال» \"quoted\" back\\slash tab\there\nline \u2028sep\u2029 ctrl\x01\x1f </script> إ"
+	bad := "bad \xff byte"
+	long := strings.Repeat("كلمة ", 100)
+	opts := Options{MaxText: 101}
+	data := Chunk([][]byte{Record(Doc{Title: odd, Text: bad}, opts), Record(Doc{Text: long}, opts)})
+	var recs [][]any
+	if err := json.Unmarshal(data, &recs); err != nil {
+		t.Fatalf("%v\n%s", err, data)
+	}
+	if recs[0][1] != odd {
+		t.Errorf("title = %q, want %q", recs[0][1], odd)
+	}
+	if recs[0][6] != "bad \ufffd byte" {
+		t.Errorf("text with a bad byte = %q", recs[0][6])
+	}
+	cut := recs[1][6].(string)
+	if len(cut) > 101 || !strings.HasPrefix(long, cut) || strings.HasSuffix(cut, " ") || !strings.HasSuffix(cut, "كلمة") {
+		t.Errorf("long text cut to %d bytes: %q", len(cut), cut)
+	}
+}
