@@ -16,7 +16,7 @@ import (
 )
 
 // pageKinds are the page layouts the engine executes (site.pageKinds).
-var pageKinds = []string{"home", "post", "tag", "tags", "404"}
+var pageKinds = []string{"home", "post", "tag", "tags", "search", "404"}
 
 // stubFuncs mirror the signatures of the engine's template functions
 // (site.templateFuncs), enough to parse and run the layouts.
@@ -471,4 +471,85 @@ func TestFonts(t *testing.T) {
 	if !strings.Contains(string(css), "font-synthesis-style: none") {
 		t.Error("style.css must forbid synthetic italics (font-synthesis-style: none)")
 	}
+}
+
+// TestScriptSize keeps the theme's scripts small: under 15 KB once
+// comments and indentation are gone (a minifier that also renames names
+// makes them smaller still; terser 5 gives 9.4 KB for search.js).
+func TestScriptSize(t *testing.T) {
+	scripts, err := fs.Glob(layouts.FS, "assets/*.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(scripts) == 0 {
+		t.Fatal("no scripts in assets/")
+	}
+	for _, p := range scripts {
+		data, err := fs.ReadFile(layouts.FS, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := len(stripJS(string(data)))
+		t.Logf("%s: %d bytes, %d without comments and indentation", p, len(data), n)
+		if n > 15000 {
+			t.Errorf("%s is %d bytes without comments and indentation, more than 15 KB", p, n)
+		}
+	}
+}
+
+func TestStripJS(t *testing.T) {
+	in := "/* a\n comment */\nvar a = \"/* not */\", b = '// no'; // yes\n  if (a) {\n    b = /[0-9]/g; // x\n  }\n"
+	want := "var a = \"/* not */\", b = '// no';\nif (a) {\nb = /[0-9]/g;\n}"
+	if got := stripJS(in); got != want {
+		t.Errorf("stripJS = %q, want %q", got, want)
+	}
+}
+
+// stripJS removes comments, indentation, trailing spaces and empty lines
+// from JavaScript. It knows strings and template literals, and takes a /
+// after ( , = : [ ! & | ? { } ; or at the start for a regular expression.
+func stripJS(src string) string {
+	var b strings.Builder
+	prev := byte('\n') // last character that is not a space
+	for i := 0; i < len(src); i++ {
+		c := src[i]
+		switch {
+		case c == '/' && i+1 < len(src) && src[i+1] == '*':
+			end := strings.Index(src[i+2:], "*/")
+			if end < 0 {
+				return b.String()
+			}
+			i += end + 3
+			continue
+		case c == '/' && i+1 < len(src) && src[i+1] == '/':
+			for i < len(src) && src[i] != '\n' {
+				i++
+			}
+			i--
+			continue
+		case c == '"' || c == '\'' || c == '`' || c == '/' && strings.IndexByte("(,=:[!&|?{};\n", prev) >= 0:
+			j := i + 1
+			for j < len(src) && src[j] != c {
+				if src[j] == '\\' {
+					j++
+				}
+				j++
+			}
+			b.WriteString(src[i:min(j+1, len(src))])
+			i = j
+			prev = c
+			continue
+		}
+		b.WriteByte(c)
+		if c != ' ' && c != '\t' {
+			prev = c
+		}
+	}
+	var lines []string
+	for _, l := range strings.Split(b.String(), "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			lines = append(lines, l)
+		}
+	}
+	return strings.Join(lines, "\n")
 }
