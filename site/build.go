@@ -11,13 +11,16 @@
 //  1. settings: defaults < config.yaml < flags (LoadConfig);
 //  2. posts: front matter and markdown of every post, in parallel (Load);
 //  3. collect: drafts and future posts left out, newest first, tags;
-//  4. plan: post pages, home pages, tag pages, tags index, 404;
+//  4. plan: post pages, home pages, tag pages, tags index, search, 404;
 //  5. render and write: pages are rendered by a pool of workers and each
 //     is handed to the Output as soon as it is done, so memory holds a few
 //     pages at a time, not the site: first the post pages (each post's
-//     markdown converted just before its page), then the links of every
-//     post to pages, files and #anchors are checked, which only the whole
-//     site can answer, then the lists.
+//     markdown converted just before its page, and its words analysed for
+//     search then), then the links of every post to pages, files and
+//     #anchors are checked, which only the whole site can answer, then
+//     the lists;
+//  6. search index: the dictionaries of every post's words and the rest
+//     of the chunks of post data (package search, file searchindex.go).
 //
 // All problems of a build are collected as diagnostics and reported
 // together; any error-level one fails the build, and the caller discards
@@ -104,6 +107,9 @@ type Result struct {
 	// Rendered counts the pages rendered; the others were unchanged and
 	// kept from the previous build.
 	Rendered int
+	// SearchAnalyzed counts the posts analysed for the search index; the
+	// others' words came from the cache.
+	SearchAnalyzed int
 	// Warnings are problems that did not stop the build.
 	Warnings diag.List
 	// Content is the loaded site.
@@ -195,6 +201,9 @@ func Generate(ctx context.Context, src fs.FS, out Output, opts Options) (*Result
 		defer keepFeedBodies(content)()
 	}
 
+	if content.Config.Search {
+		content.search = newSearchIndex(content, out, cache)
+	}
 	rendered, err := writePages(ctx, theme, pages, out, content, cache, siteSignature(content, theme), opts.First)
 	if err != nil {
 		return res, err
@@ -203,6 +212,15 @@ func Generate(ctx context.Context, src fs.FS, out Output, opts Options) (*Result
 	timer.step(fmt.Sprintf("render pages (%d rendered)", rendered))
 	res.Files = res.Pages + n
 
+	if s := content.search; s != nil {
+		searchFiles, err := s.finish(ctx)
+		if err != nil {
+			return res, err
+		}
+		res.SearchAnalyzed = s.analysed
+		res.Files += searchFiles
+		timer.step(fmt.Sprintf("search index (%d files)", searchFiles))
+	}
 	if extra.feeds {
 		n, err := writeFeeds(ctx, content, ic, out, cache)
 		if err != nil {
@@ -249,8 +267,8 @@ func Plan(c *Content) []Page {
 		Title: cfg.Title, Description: cfg.Description, Author: cfg.Author,
 		Language: cfg.Language, BasePath: base, BaseURL: cfg.BaseURL,
 		Tags: navTags(c), PostCount: len(c.Posts), Generator: "nashra", Logo: c.Logo,
-		Locale: cfg.OGLocale(),
-		Feeds:  feedLinks(cfg, "", feedTitle(cfg, nil)), Icons: c.icons.links(cfg), Manifest: base + ManifestFile,
+		Locale: cfg.OGLocale(), Search: cfg.Search,
+		Feeds: feedLinks(cfg, "", feedTitle(cfg, nil)), Icons: c.icons.links(cfg), Manifest: base + ManifestFile,
 		cfg: cfg,
 	}
 	if l := c.Logo; l != nil && cfg.base != nil {
@@ -293,6 +311,9 @@ func Plan(c *Content) []Page {
 			}
 			pages = append(pages, page("tag", lp.rel, d))
 		}
+	}
+	if cfg.Search {
+		pages = append(pages, page("search", SearchDir, &PageData{Title: "البحث", SearchIndex: base + SearchDir + "index.json"}))
 	}
 	pages = append(pages, page("404", "404.html", &PageData{Title: "الصفحة غير موجودة"}))
 	return pages
@@ -480,7 +501,7 @@ func writePages(ctx context.Context, theme *Theme, pages []Page, out Output, c *
 // content: the theme, the settings, the icons, the tags and their counts.
 func siteSignature(c *Content, theme *Theme) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s\x00%d\x00%s\x00", theme.Fingerprint, len(c.Posts), c.Config.BaseURL)
+	fmt.Fprintf(&b, "%s\x00%d\x00%s\x00%t\x00", theme.Fingerprint, len(c.Posts), c.Config.BaseURL, c.Config.Search)
 	if c.icons != nil {
 		fmt.Fprintf(&b, "icons %s %s\x00", c.icons.version, c.icons.svg)
 	}
@@ -498,7 +519,7 @@ func siteSignature(c *Content, theme *Theme) string {
 func pageFingerprint(pg Page, siteSig string) string {
 	var b strings.Builder
 	d := pg.Data
-	fmt.Fprintf(&b, "%s\x00%s\x00%s\x00%s\x00%s\x00", siteSig, pg.Path, d.Kind, d.Title, d.Description)
+	fmt.Fprintf(&b, "%s\x00%s\x00%s\x00%s\x00%s\x00%s\x00", siteSig, pg.Path, d.Kind, d.Title, d.Description, d.SearchIndex)
 	post := func(p *Post) {
 		if p == nil {
 			b.WriteString("-\x00")

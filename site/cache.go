@@ -7,6 +7,7 @@ import (
 
 	"github.com/nashra-press/nashra/site/diag"
 	"github.com/nashra-press/nashra/site/markdown"
+	"github.com/nashra-press/nashra/site/search"
 )
 
 // Cache keeps the work of earlier builds that a later build can reuse:
@@ -17,7 +18,9 @@ import (
 // themselves are not kept: a post is converted again only when a page
 // that shows its body must be rendered again, which is when the post
 // changed or one of its questions (is that slug published, where does
-// that image go) gets another answer. A Cache is used by one build at a time.
+// that image go) gets another answer. It also keeps the words of each post
+// analysed for search, and what each chunk of the search index held. A
+// Cache is used by one build at a time.
 type Cache struct {
 	mu     sync.Mutex
 	posts  map[string]*cachedPost
@@ -33,6 +36,11 @@ type Cache struct {
 	// build that recorded them minus a margin are not trusted (a file
 	// changed twice within one clock tick keeps its size and time).
 	buildStart time.Time
+	// searchTerms are the analysed words of posts for the search index,
+	// by searchKey; searchChunks what each chunk of post data held, by
+	// path. Each build keeps only the entries it used.
+	searchTerms  map[string]search.Terms
+	searchChunks map[string]searchChunk
 	// dirty is set when anything was learnt since the cache was read.
 	dirty bool
 	// feeds remembers, for each feed file, the fingerprint of what it
@@ -57,7 +65,8 @@ type Cache struct {
 // NewCache returns an empty cache.
 func NewCache() *Cache {
 	return &Cache{posts: map[string]*cachedPost{}, images: map[string]knownImage{}, pages: map[string]pageState{}, stamps: map[string]fileStamp{},
-		feeds: map[string]pageState{}, feedBodies: map[string]cachedFeedBody{}}
+		feeds: map[string]pageState{}, feedBodies: map[string]cachedFeedBody{},
+		searchTerms: map[string]search.Terms{}, searchChunks: map[string]searchChunk{}}
 }
 
 // cachedPost is what is known about one post file.
@@ -90,6 +99,8 @@ func (c *Cache) reset(configSig string) {
 		c.feeds = map[string]pageState{}
 		c.feedBodies = map[string]cachedFeedBody{}
 		c.prev = nil
+		c.searchTerms = map[string]search.Terms{}
+		c.searchChunks = map[string]searchChunk{}
 		c.configSig = configSig
 	}
 }

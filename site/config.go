@@ -48,6 +48,9 @@ type Config struct {
 	Logo string `yaml:"logo"`
 	// Tags maps a tag as written in posts to its slug, label and description.
 	Tags map[string]TagConfig `yaml:"tags"`
+	// Search builds the search index and page (/search/) and puts a search
+	// field in every page's header. On by default.
+	Search bool `yaml:"search"`
 	// BidiControls wraps titles in plain-text outputs (feeds, og:title)
 	// in invisible Unicode isolates (RLI … PDI, Latin runs in LRI … PDI),
 	// so that programs showing them in a left-to-right interface keep
@@ -101,6 +104,7 @@ func DefaultConfig() Config {
 
 		FeedEntries: 20,
 		FeedContent: FeedFull,
+		Search:      true,
 	}
 }
 
@@ -325,7 +329,7 @@ func yamlKeys(v any) []string {
 	switch v.(type) {
 	case Config:
 		keys = []string{"title", "description", "base_url", "language", "timezone", "per_page", "date_style", "digits", "unsafe_html", "author", "logo", "tags", "bidi_controls",
-			"short_title", "feed_entries", "feed_content"}
+			"short_title", "feed_entries", "feed_content", "search"}
 	case TagConfig:
 		keys = []string{"slug", "label", "description"}
 	}

@@ -38,6 +38,14 @@ func (o *keepingOutput) WriteFile(rel string, data []byte) error {
 	return nil
 }
 
+// Previous gives back a file of the previous build, as output.Dir does.
+func (o *keepingOutput) Previous(rel string) ([]byte, bool) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	d, ok := o.previous[rel]
+	return d, ok
+}
+
 func (o *keepingOutput) Unchanged(rel, hash string) bool {
 	o.mu.Lock()
 	defer o.mu.Unlock()
@@ -73,8 +81,8 @@ func TestIncrementalBuilds(t *testing.T) {
 		return res
 	}
 	first := build()
-	if first.Content.Converted() != 26 || first.Rendered != first.Pages {
-		t.Fatalf("first build converted %d, rendered %d of %d pages", first.Content.Converted(), first.Rendered, first.Pages)
+	if first.Content.Converted() != 26 || first.Rendered != first.Pages || first.SearchAnalyzed != 26 {
+		t.Fatalf("first build converted %d, rendered %d of %d pages, analysed %d posts for search", first.Content.Converted(), first.Rendered, first.Pages, first.SearchAnalyzed)
 	}
 	full := map[string]string{}
 	for p, d := range out.files {
@@ -83,8 +91,8 @@ func TestIncrementalBuilds(t *testing.T) {
 
 	// Nothing changed: nothing converted, nothing rendered, same bytes.
 	again := build()
-	if again.Content.Converted() != 0 || again.Rendered != 0 {
-		t.Errorf("no-change build converted %d bodies and rendered %d pages", again.Content.Converted(), again.Rendered)
+	if again.Content.Converted() != 0 || again.Rendered != 0 || again.SearchAnalyzed != 0 {
+		t.Errorf("no-change build converted %d bodies, rendered %d pages, analysed %d posts for search", again.Content.Converted(), again.Rendered, again.SearchAnalyzed)
 	}
 	for p, d := range out.files {
 		if full[p] != string(d) {
@@ -98,8 +106,8 @@ func TestIncrementalBuilds(t *testing.T) {
 	// post pages convert their markdown again.
 	src["posts/p10.md"].Data = bytes.Replace(src["posts/p10.md"].Data, []byte("نص الخبر 10."), []byte("نص جديد."), 1)
 	edit := build()
-	if edit.Content.Converted() != 3 {
-		t.Errorf("edit converted %d bodies, want 3", edit.Content.Converted())
+	if edit.Content.Converted() != 3 || edit.SearchAnalyzed != 1 {
+		t.Errorf("edit converted %d bodies and analysed %d posts for search, want 3 and 1", edit.Content.Converted(), edit.SearchAnalyzed)
 	}
 	// p10 is the 16th newest of 26: home page 2 and tag page 2 show it;
 	// its neighbours are p11 (newer) and p9 (older). The first home page
@@ -116,6 +124,21 @@ func TestIncrementalBuilds(t *testing.T) {
 	}
 	if !strings.Contains(string(out.files["posts/p10/index.html"]), "نص جديد.") {
 		t.Error("edited text missing from the post page")
+	}
+	// The index finds the new word (stem جديد), shows the new text, and
+	// still has every other post, taken from the previous build's chunk.
+	var stemFound, textFound bool
+	for p, d := range out.files {
+		stemFound = stemFound || strings.HasPrefix(p, "search/s/") && strings.Contains(string(d), `["جديد",[`)
+		if strings.HasPrefix(p, "search/d/") {
+			textFound = textFound || strings.Contains(string(d), "نص جديد.")
+			if n := strings.Count(string(d), `"/posts/`); n != 26 {
+				t.Errorf("%s holds %d posts, want 26", p, n)
+			}
+		}
+	}
+	if !stemFound || !textFound {
+		t.Errorf("after the edit, the index has the stem جديد: %v, the new text: %v", stemFound, textFound)
 	}
 
 	// The bundle's image changes size: the post is converted again (same

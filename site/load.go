@@ -102,6 +102,8 @@ type Content struct {
 	cache   *Cache
 	// icons are the icons made from the logo (set by Generate).
 	icons *siteIcons
+	// search, during a build with search, takes each converted post.
+	search *searchIndex
 }
 
 // Converted counts the post bodies converted from markdown so far; the
@@ -158,6 +160,9 @@ func (c *Content) Convert(p *Post) diag.List {
 		} else {
 			e.rendered = false
 		}
+	}
+	if c.search != nil && len(r.diags) == 0 {
+		c.search.converted(p)
 	}
 	return r.diags
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/nashra-press/nashra/site/diag"
 	"github.com/nashra-press/nashra/site/markdown"
+	"github.com/nashra-press/nashra/site/search"
 )
 
 // The cache on disk: Save writes it after a successful build and
@@ -31,6 +32,9 @@ type diskCache struct {
 	// Icons are the icons made from the logo, without their bytes: the
 	// next build keeps the output's copies when their hashes match.
 	Icons *diskIcons
+	// SearchTerms and SearchChunks are Cache.searchTerms and searchChunks.
+	SearchTerms  map[string]search.Terms
+	SearchChunks map[string]searchChunk
 }
 
 // diskIcons is a siteIcons without the icons' bytes.
@@ -118,7 +122,7 @@ func (c *Cache) Save(w io.Writer, version string) error {
 	defer c.mu.Unlock()
 	d := diskCache{Version: cacheVersion + " " + version, ConfigSig: c.configSig,
 		Posts: make(map[string]diskPost, len(c.posts)), Images: c.images, Pages: c.pages, Stamps: c.stamps,
-		Feeds: c.feeds}
+		Feeds: c.feeds, SearchTerms: c.searchTerms, SearchChunks: c.searchChunks}
 	if ic := c.icons; ic != nil {
 		d.Icons = &diskIcons{LogoHash: ic.logoHash, SVG: ic.svg}
 		for _, f := range ic.files {
@@ -167,6 +171,12 @@ func ReadCache(r io.Reader, version string) (*Cache, error) {
 			ic.files = append(ic.files, iconFile{path: f.Path, size: f.Size, hash: f.Hash})
 		}
 		c.icons = ic
+	}
+	if d.SearchTerms != nil {
+		c.searchTerms = d.SearchTerms
+	}
+	if d.SearchChunks != nil {
+		c.searchChunks = d.SearchChunks
 	}
 	for file, dp := range d.Posts {
 		e := &cachedPost{hash: dp.Hash, diags: dp.Diags, rendered: dp.Rendered, lookups: dp.Lookups,

@@ -19,7 +19,7 @@ import (
 
 // PageData is what a layout template receives as its dot.
 type PageData struct {
-	// Kind is "home", "post", "tag", "tags" or "404".
+	// Kind is "home", "post", "tag", "tags", "search" or "404".
 	Kind string
 	// Site holds the site-wide values.
 	Site *SiteData
@@ -42,6 +42,9 @@ type PageData struct {
 	Tags []*Tag
 	// Pager links the pages of a paginated list; nil elsewhere.
 	Pager *Pager
+	// SearchIndex is the URL of the search index (index.json) on the
+	// search page; "" elsewhere.
+	SearchIndex string
 }
 
 // SiteData holds values shared by every page.
@@ -81,6 +84,9 @@ type SiteData struct {
 	cfg *Config
 	// logo is the logo as an image to share (absolute URL), or nil.
 	logo *ShareImage
+
+	// Search is true when the site has a search page (setting search).
+	Search bool
 }
 
 // Pager links the pages of a paginated list.
@@ -105,7 +111,7 @@ type PagerLink struct {
 
 // pageKinds are the page templates a theme provides, each executed as
 // the "base" template with base.html and partials/*.html.
-func pageKinds() []string { return []string{"home", "post", "tag", "tags", "404"} }
+func pageKinds() []string { return []string{"home", "post", "tag", "tags", "search", "404"} }
 
 // Theme is a parsed set of layouts and the theme's static assets.
 type Theme struct {

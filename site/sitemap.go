@@ -45,7 +45,8 @@ func lastChange(posts []*Post) time.Time {
 }
 
 // sitemaps lists every page a reader can land on (every planned page
-// but the 404 page), each with when it last changed: a post when it was
+// but the 404 page, and the search page, which asks search engines not to
+// index it), each with when it last changed: a post when it was
 // updated; a list (the home pages, a tag's pages, the tags index) when
 // the newest update among its posts happened, since a new or changed post
 // moves or changes every page of its list. It returns the files to write:
@@ -68,7 +69,7 @@ func sitemaps(c *Content, pages []Page, limit int) (map[string][]byte, error) {
 	var changed []time.Time
 	for _, pg := range pages {
 		d := pg.Data
-		if d.Permalink == "" {
+		if d.Permalink == "" || d.Kind == "search" {
 			continue
 		}
 		var t time.Time

@@ -51,8 +51,9 @@ func TestBuildCache(t *testing.T) {
 	args := []string{"-src", src, "-cache", cache}
 
 	rendered, written, _ := buildCounts(t, args...)
-	// 30 posts, 3 home pages, the tags index, 3 tag pages, the 404 page.
-	if rendered != 38 || written == 0 {
+	// 30 posts, 3 home pages, the tags index, 3 tag pages, the search
+	// page, the 404 page.
+	if rendered != 39 || written == 0 {
 		t.Fatalf("first build rendered %d pages and wrote %d files", rendered, written)
 	}
 	if rendered, written, _ = buildCounts(t, args...); rendered != 0 || written != 0 {
@@ -61,23 +62,25 @@ func TestBuildCache(t *testing.T) {
 
 	// p15 is the 16th newest: on home page 2 and tag page 2, between p16
 	// and p14, so five pages show it; and among the 20 newest, so the
-	// site's three feeds and its tag's two show it too.
+	// site's three feeds and its tag's two show it too. The search index
+	// changes too: index.json, the chunk that holds p15 (all 30 posts, on
+	// a site this small) and the shard of each dictionary (one each, here).
 	must(os.WriteFile(filepath.Join(src, "posts", "p15.md"), []byte("---\ntitle: \"خبر معدّل\"\ndate: 2024-01-15\ntags: [CICA]\n---\nنص جديد.\n"), 0o644))
-	if rendered, written, _ = buildCounts(t, args...); rendered != 5 || written != 10 {
-		t.Errorf("after editing one post: rendered %d pages, wrote %d files; want 5 and 10", rendered, written)
+	if rendered, written, _ = buildCounts(t, args...); rendered != 5 || written != 14 {
+		t.Errorf("after editing one post: rendered %d pages, wrote %d files; want 5 and 14", rendered, written)
 	}
 
 	// A layout of the site's own replaces the theme's: every page shows it.
 	must(os.MkdirAll(filepath.Join(src, "layouts"), 0o755))
 	must(os.WriteFile(filepath.Join(src, "layouts", "404.html"), []byte(`{{define "main"}}<h1>غير موجودة</h1>{{end}}`), 0o644))
-	if rendered, _, _ = buildCounts(t, args...); rendered != 38 {
-		t.Errorf("after a layout change: rendered %d pages, want all 38", rendered)
+	if rendered, _, _ = buildCounts(t, args...); rendered != 39 {
+		t.Errorf("after a layout change: rendered %d pages, want all 39", rendered)
 	}
 
 	// A setting changes: nothing from the cache is trusted.
 	must(os.WriteFile(filepath.Join(src, "config.yaml"), []byte("title: \"أخبار أخرى\"\nbase_url: https://example.gov.kz/amman/news/\n"), 0o644))
-	if rendered, _, _ = buildCounts(t, args...); rendered != 38 {
-		t.Errorf("after a settings change: rendered %d pages, want all 38", rendered)
+	if rendered, _, _ = buildCounts(t, args...); rendered != 39 {
+		t.Errorf("after a settings change: rendered %d pages, want all 39", rendered)
 	}
 
 	// A cache file from another version of nashra (here: garbage) is
@@ -87,10 +90,10 @@ func TestBuildCache(t *testing.T) {
 		t.Fatalf("cache folder holds %v", files)
 	}
 	must(os.WriteFile(files[0], []byte("not a cache"), 0o644))
-	if rendered, _, _ = buildCounts(t, args...); rendered != 38 {
-		t.Errorf("with an unreadable cache: rendered %d pages, want all 38", rendered)
+	if rendered, _, _ = buildCounts(t, args...); rendered != 39 {
+		t.Errorf("with an unreadable cache: rendered %d pages, want all 39", rendered)
 	}
-	if rendered, _, _ = buildCounts(t, append(args[:2:2], "-cache", "off")...); rendered != 38 {
-		t.Errorf("with -cache off: rendered %d pages, want all 38", rendered)
+	if rendered, _, _ = buildCounts(t, append(args[:2:2], "-cache", "off")...); rendered != 39 {
+		t.Errorf("with -cache off: rendered %d pages, want all 39", rendered)
 	}
 }

@@ -270,6 +270,21 @@ func (d *Dir) intact(rel string) bool {
 	return err == nil && info.Mode().IsRegular() && stampOf(info) == want
 }
 
+// Previous returns the previous build's file at rel, when it is still
+// the one that build wrote, for callers that reuse parts of it (the
+// search index takes unchanged posts from its old chunks).
+func (d *Dir) Previous(rel string) ([]byte, bool) {
+	rel, err := cleanRel(rel)
+	if err != nil || d.old[rel] == "" || !d.intact(rel) {
+		return nil, false
+	}
+	data, err := os.ReadFile(filepath.Join(d.final, filepath.FromSlash(rel)))
+	if err != nil || Hash(data) != d.old[rel] {
+		return nil, false
+	}
+	return data, true
+}
+
 // OldHash returns the hash the previous build recorded for rel, or "".
 func (d *Dir) OldHash(rel string) string { return d.old[rel] }
 

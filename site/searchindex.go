@@ -1,0 +1,394 @@
+package site
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/nashra-press/nashra/site/diag"
+	"github.com/nashra-press/nashra/site/search"
+)
+
+// SearchDir is the output folder of the search page and its index.
+const SearchDir = "search/"
+
+// Previouser is an Output that can give back a file of the previous
+// build (output.Dir): the search index takes the data of unchanged posts
+// from its old chunks instead of converting them again.
+type Previouser interface {
+	Previous(rel string) ([]byte, bool)
+}
+
+// searchChunk is what a chunk of the search index held: the record key
+// of each of its posts (recordKey) and the hash of the file.
+type searchChunk struct {
+	Keys []string
+	Hash string
+}
+
+// searchIndex builds the search index during a build, without holding the
+// text of every post at once. A post's words and its record (what a
+// result shows of it) are taken when the post is converted for its page
+// (Content.Convert calls converted); a chunk of records is written as
+// soon as all its posts are known. finish, after the pages, completes the
+// chunks of posts that were not converted (from the previous build's
+// chunks, or by converting them) and writes the dictionaries and
+// index.json.
+type searchIndex struct {
+	c         *Content
+	out       Output
+	cache     *Cache
+	opts      search.Options
+	chunkDocs int
+	// ids numbers the posts oldest first: c.Posts is newest first.
+	ids map[*Post]int
+	// analyzers holds idle analyzers, one per goroutine at most: each
+	// remembers the words it has seen.
+	analyzers chan *search.Analyzer
+
+	mu       sync.Mutex
+	keys     []string // searchKey by document
+	rkeys    []string // recordKey by document
+	terms    []search.Terms
+	known    []bool    // terms[id] is set
+	records  [][]byte  // records waiting for the rest of their chunk
+	pending  []int     // per chunk: records still missing
+	hashes   []string  // per chunk: hash of the file written ("" until then)
+	diags    diag.List // problems writing chunks
+	analysed int       // posts analysed in this build
+}
+
+func newSearchIndex(c *Content, out Output, cache *Cache) *searchIndex {
+	n := len(c.Posts)
+	s := &searchIndex{c: c, out: out, cache: cache, ids: make(map[*Post]int, n),
+		analyzers: make(chan *search.Analyzer, runtime.GOMAXPROCS(0)),
+		keys:      make([]string, n), rkeys: make([]string, n), terms: make([]search.Terms, n),
+		known: make([]bool, n), records: make([][]byte, n)}
+	size := 0
+	for _, p := range c.Posts {
+		size += p.size
+	}
+	avg := 0
+	if n > 0 {
+		avg = size / n
+	}
+	s.chunkDocs = s.opts.ChunkDocs(avg)
+	chunks := (n + s.chunkDocs - 1) / s.chunkDocs
+	s.pending, s.hashes = make([]int, chunks), make([]string, chunks)
+	for c := range s.pending {
+		s.pending[c] = min(s.chunkDocs, n-c*s.chunkDocs)
+	}
+	cache.mu.Lock()
+	defer cache.mu.Unlock()
+	for i, p := range c.Posts {
+		id := n - 1 - i
+		s.ids[p] = id
+		s.keys[id] = searchKey(p)
+		s.rkeys[id] = contentHash([]byte(s.keys[id] + "\x00" + p.URL))
+		s.terms[id], s.known[id] = cache.searchTerms[s.keys[id]]
+	}
+	return s
+}
+
+// searchKey identifies what the index reads of a post: its source (title,
+// summary, body) and the names and labels of its tags, which other posts
+// and the settings decide.
+func searchKey(p *Post) string {
+	var b strings.Builder
+	b.WriteString(p.Hash)
+	for _, t := range p.Tags {
+		b.WriteString("\x00")
+		b.WriteString(t.Name)
+		b.WriteString("\x00")
+		b.WriteString(t.Label)
+	}
+	return contentHash([]byte(b.String()))
+}
+
+// converted takes a post just converted (its Text is set): its words, if
+// they are not known, and its record. It is called from several
+// goroutines.
+func (s *searchIndex) converted(p *Post) {
+	id, ok := s.ids[p]
+	if !ok {
+		return
+	}
+	s.mu.Lock()
+	known := s.known[id]
+	s.mu.Unlock()
+	var terms search.Terms
+	if !known {
+		heading := []string{p.Title}
+		for _, t := range p.Tags {
+			heading = append(heading, t.Label, t.Name)
+		}
+		var a *search.Analyzer
+		select {
+		case a = <-s.analyzers:
+		default:
+			a = search.NewAnalyzer()
+		}
+		body := []string{p.Text}
+		if p.summaryGiven {
+			// Otherwise the summary is the start of the text.
+			body = append(body, p.Summary)
+		}
+		terms = a.Doc(heading, body)
+		select {
+		case s.analyzers <- a:
+		default:
+		}
+	}
+	s.add(id, search.Record(s.doc(p), s.opts))
+	if !known {
+		s.mu.Lock()
+		if !s.known[id] {
+			s.terms[id], s.known[id] = terms, true
+			s.analysed++
+		}
+		s.mu.Unlock()
+	}
+}
+
+// doc is what a result shows of a post.
+func (s *searchIndex) doc(p *Post) search.Doc {
+	cfg := &s.c.Config
+	date := p.Date.In(cfg.Location())
+	tags := make([]search.Tag, len(p.Tags))
+	for i, t := range p.Tags {
+		tags[i] = search.Tag{Label: t.Label, URL: t.URL}
+	}
+	return search.Doc{URL: p.URL, Title: p.Title, Date: date.Format(time.RFC3339), DateText: cfg.Dates().LongDate(date),
+		Tags: tags, Summary: p.Summary, Text: p.Text}
+}
+
+// add files the record of document id, and writes its chunk once all the
+// chunk's records are there.
+func (s *searchIndex) add(id int, record []byte) {
+	c := id / s.chunkDocs
+	s.mu.Lock()
+	if s.records[id] != nil || s.hashes[c] != "" {
+		s.mu.Unlock()
+		return
+	}
+	s.records[id] = record
+	s.pending[c]--
+	if s.pending[c] > 0 {
+		s.mu.Unlock()
+		return
+	}
+	lo, hi := c*s.chunkDocs, min((c+1)*s.chunkDocs, len(s.records))
+	records := slices.Clone(s.records[lo:hi])
+	for i := lo; i < hi; i++ {
+		s.records[i] = nil
+	}
+	s.hashes[c] = "writing"
+	s.mu.Unlock()
+
+	data := search.Chunk(records)
+	hash := search.Hash(data)
+	err := s.write(search.ChunkPath(c), data, hash)
+	s.mu.Lock()
+	s.hashes[c] = hash
+	if err != nil {
+		s.diags = append(s.diags, diag.AsList(err)...)
+	}
+	s.mu.Unlock()
+}
+
+// write writes a file of the index, or keeps the previous build's when
+// it is the same; hash is search.Hash(data), the hash the output records
+// too.
+func (s *searchIndex) write(rel string, data []byte, hash string) error {
+	if r, ok := s.out.(Reuser); ok && r.Unchanged(SearchDir+rel, hash) {
+		return nil
+	}
+	var err error
+	if hw, ok := s.out.(HashedWriter); ok {
+		err = hw.WriteFileHash(SearchDir+rel, data, hash)
+	} else {
+		err = s.out.WriteFile(SearchDir+rel, data)
+	}
+	if err != nil {
+		return diag.Diagnostic{File: SearchDir + rel, Severity: diag.Error, Msg: fmt.Sprintf("writing the search index: %v", err)}
+	}
+	return nil
+}
+
+// finish completes the index once the post pages are written, and
+// returns the number of its files.
+func (s *searchIndex) finish(ctx context.Context) (int, error) {
+	n := len(s.c.Posts)
+	posts := make([]*Post, n) // by document number
+	for p, id := range s.ids {
+		posts[id] = p
+	}
+	cache := s.cache
+	cache.mu.Lock()
+	oldChunks := cache.searchChunks
+	cache.mu.Unlock()
+
+	// Chunks that no converted post completed: kept as they were, made
+	// from the previous build's chunks, or from converting their posts.
+	reuser, _ := s.out.(Reuser)
+	prev, _ := s.out.(Previouser)
+	where := map[string][2]int{} // record key -> chunk number and slot in the old chunks
+	for path, ch := range oldChunks {
+		var c int
+		if _, err := fmt.Sscanf(path, "d/%d.json", &c); err != nil {
+			continue
+		}
+		for i, k := range ch.Keys {
+			where[k] = [2]int{c, i}
+		}
+	}
+	oldRecords := map[int][][]byte{}
+	oldChunk := func(c int) [][]byte {
+		r, ok := oldRecords[c]
+		if !ok {
+			path := search.ChunkPath(c)
+			if data, found := prev.Previous(SearchDir + path); found && search.Hash(data) == oldChunks[path].Hash {
+				r = search.SplitChunk(data)
+				if len(r) != len(oldChunks[path].Keys) {
+					r = nil
+				}
+			}
+			oldRecords[c] = r
+		}
+		return r
+	}
+	var convert []*Post
+	for c := range s.pending {
+		if ctx.Err() != nil {
+			break
+		}
+		s.mu.Lock()
+		done := s.hashes[c] != ""
+		s.mu.Unlock()
+		if done {
+			continue
+		}
+		lo, hi := c*s.chunkDocs, min((c+1)*s.chunkDocs, n)
+		path := search.ChunkPath(c)
+		if old, ok := oldChunks[path]; ok && reuser != nil && slices.Equal(old.Keys, s.rkeys[lo:hi]) &&
+			s.noRecords(lo, hi) && reuser.Unchanged(SearchDir+path, old.Hash) {
+			s.mu.Lock()
+			s.hashes[c], s.pending[c] = old.Hash, 0
+			s.mu.Unlock()
+			continue
+		}
+		for id := lo; id < hi; id++ {
+			s.mu.Lock()
+			have := s.records[id] != nil
+			s.mu.Unlock()
+			if have {
+				continue
+			}
+			if at, ok := where[s.rkeys[id]]; ok && prev != nil {
+				if r := oldChunk(at[0]); r != nil {
+					s.add(id, r[at[1]])
+					continue
+				}
+			}
+			convert = append(convert, posts[id])
+		}
+	}
+	// Posts whose words are not known are converted too.
+	for id, p := range posts {
+		if !s.known[id] && !slices.Contains(convert, p) {
+			convert = append(convert, p)
+		}
+	}
+	var mu sync.Mutex
+	var diags diag.List
+	parallel(len(convert), func(i int) {
+		if ctx.Err() != nil {
+			return
+		}
+		p := convert[i]
+		l := s.c.Convert(p) // calls converted
+		s.c.Release(p)
+		if len(l) > 0 {
+			mu.Lock()
+			diags = append(diags, l...)
+			mu.Unlock()
+		}
+	})
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	diags = append(diags, s.diags...)
+	for c, h := range s.hashes {
+		if h == "" || h == "writing" {
+			diags.Errorf(SearchDir+search.ChunkPath(c), 0, 0, "", "the search index misses posts of this chunk")
+		}
+	}
+	if err := diags.Err(); err != nil {
+		return 0, err
+	}
+
+	dicts := search.Dictionaries(s.terms, s.opts)
+	parallel(len(dicts.Files), func(i int) {
+		f := dicts.Files[i]
+		if err := s.write(f.Path, f.Data, search.Hash(f.Data)); err != nil {
+			mu.Lock()
+			diags = append(diags, diag.AsList(err)...)
+			mu.Unlock()
+		}
+	})
+	meta, _ := search.Meta(dicts, n, s.chunkDocs, s.hashes)
+	if err := s.write(meta.Path, meta.Data, search.Hash(meta.Data)); err != nil {
+		diags = append(diags, diag.AsList(err)...)
+	}
+	if err := diags.Err(); err != nil {
+		return 0, err
+	}
+
+	// What the next build can reuse.
+	terms := make(map[string]search.Terms, n)
+	for id, t := range s.terms {
+		terms[s.keys[id]] = t
+	}
+	chunks := make(map[string]searchChunk, len(s.hashes))
+	for c, h := range s.hashes {
+		lo, hi := c*s.chunkDocs, min((c+1)*s.chunkDocs, n)
+		chunks[search.ChunkPath(c)] = searchChunk{Keys: slices.Clone(s.rkeys[lo:hi]), Hash: h}
+	}
+	cache.mu.Lock()
+	if s.analysed > 0 || len(terms) != len(cache.searchTerms) || !sameChunks(chunks, cache.searchChunks) {
+		cache.dirty = true
+	}
+	cache.searchTerms, cache.searchChunks = terms, chunks
+	cache.mu.Unlock()
+	return len(dicts.Files) + len(s.hashes) + 1, nil
+}
+
+// noRecords reports whether no record of documents lo to hi-1 arrived in
+// this build.
+func (s *searchIndex) noRecords(lo, hi int) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for id := lo; id < hi; id++ {
+		if s.records[id] != nil {
+			return false
+		}
+	}
+	return true
+}
+
+func sameChunks(a, b map[string]searchChunk) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, x := range a {
+		y, ok := b[k]
+		if !ok || x.Hash != y.Hash || !slices.Equal(x.Keys, y.Keys) {
+			return false
+		}
+	}
+	return true
+}
