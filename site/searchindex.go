@@ -49,6 +49,8 @@ type searchIndex struct {
 	// analyzers holds idle analyzers, one per goroutine at most: each
 	// remembers the words it has seen.
 	analyzers chan *search.Analyzer
+	// buffers recycles the buffers of records and chunks.
+	buffers sync.Pool
 
 	mu       sync.Mutex
 	keys     []string // searchKey by document
@@ -56,6 +58,7 @@ type searchIndex struct {
 	terms    []search.Terms
 	known    []bool    // terms[id] is set
 	records  [][]byte  // records waiting for the rest of their chunk
+	pooled   []*[]byte // the buffers of records from s.buffers
 	pending  []int     // per chunk: records still missing
 	hashes   []string  // per chunk: hash of the file written ("" until then)
 	diags    diag.List // problems writing chunks
@@ -67,7 +70,8 @@ func newSearchIndex(c *Content, out Output, cache *Cache) *searchIndex {
 	s := &searchIndex{c: c, out: out, cache: cache, ids: make(map[*Post]int, n),
 		analyzers: make(chan *search.Analyzer, runtime.GOMAXPROCS(0)),
 		keys:      make([]string, n), rkeys: make([]string, n), terms: make([]search.Terms, n),
-		known: make([]bool, n), records: make([][]byte, n)}
+		known: make([]bool, n), records: make([][]byte, n), pooled: make([]*[]byte, n)}
+	s.buffers.New = func() any { return new([]byte) }
 	size := 0
 	for _, p := range c.Posts {
 		size += p.size
@@ -143,7 +147,9 @@ func (s *searchIndex) converted(p *Post) {
 		default:
 		}
 	}
-	s.add(id, search.Record(s.doc(p), s.opts))
+	buf := s.buffers.Get().(*[]byte)
+	*buf = search.AppendRecord((*buf)[:0], s.doc(p), s.opts)
+	s.add(id, *buf, buf)
 	if !known {
 		s.mu.Lock()
 		if !s.known[id] {
@@ -167,15 +173,20 @@ func (s *searchIndex) doc(p *Post) search.Doc {
 }
 
 // add files the record of document id, and writes its chunk once all the
-// chunk's records are there.
-func (s *searchIndex) add(id int, record []byte) {
+// chunk's records are there. A record in buf (from s.buffers) goes back
+// to the pool once its chunk is written; buf is nil for a record that
+// lives in an old chunk's data.
+func (s *searchIndex) add(id int, record []byte, buf *[]byte) {
 	c := id / s.chunkDocs
 	s.mu.Lock()
 	if s.records[id] != nil || s.hashes[c] != "" {
 		s.mu.Unlock()
+		if buf != nil {
+			s.buffers.Put(buf)
+		}
 		return
 	}
-	s.records[id] = record
+	s.records[id], s.pooled[id] = record, buf
 	s.pending[c]--
 	if s.pending[c] > 0 {
 		s.mu.Unlock()
@@ -183,15 +194,27 @@ func (s *searchIndex) add(id int, record []byte) {
 	}
 	lo, hi := c*s.chunkDocs, min((c+1)*s.chunkDocs, len(s.records))
 	records := slices.Clone(s.records[lo:hi])
+	pooled := slices.Clone(s.pooled[lo:hi])
 	for i := lo; i < hi; i++ {
-		s.records[i] = nil
+		s.records[i], s.pooled[i] = nil, nil
 	}
 	s.hashes[c] = "writing"
 	s.mu.Unlock()
 
-	data := search.Chunk(records)
+	// The output does not keep the bytes it is given (writePages reuses
+	// its buffers too), so the chunk's buffer and the records' go back to
+	// the pool.
+	chunk := s.buffers.Get().(*[]byte)
+	data := search.AppendChunk((*chunk)[:0], records)
 	hash := search.Hash(data)
 	err := s.write(search.ChunkPath(c), data, hash)
+	*chunk = data
+	s.buffers.Put(chunk)
+	for _, b := range pooled {
+		if b != nil {
+			s.buffers.Put(b)
+		}
+	}
 	s.mu.Lock()
 	s.hashes[c] = hash
 	if err != nil {
@@ -290,7 +313,7 @@ func (s *searchIndex) finish(ctx context.Context) (int, error) {
 			}
 			if at, ok := where[s.rkeys[id]]; ok && prev != nil {
 				if r := oldChunk(at[0]); r != nil {
-					s.add(id, r[at[1]])
+					s.add(id, r[at[1]], nil)
 					continue
 				}
 			}

@@ -64,8 +64,23 @@ func scan(text string, emit func(start, end int, norm []byte)) {
 		}
 		buf, class, last = buf[:0], classNone, 0
 	}
-	for i, r := range text {
-		// Fast paths for ASCII and the Arabic letters and harakat.
+	for i := 0; i < len(text); {
+		// Decode, with fast paths for ASCII and U+0600-U+067F (the Arabic
+		// letters and harakat, two bytes each).
+		at, b := i, text[i]
+		var r rune
+		size := 1
+		switch {
+		case b < 0x80:
+			r = rune(b)
+		case (b == 0xD8 || b == 0xD9) && i+1 < len(text) && text[i+1]&0xC0 == 0x80:
+			r, size = rune(b&0x1F)<<6|rune(text[i+1]&0x3F), 2
+		default:
+			r, size = utf8.DecodeRuneInString(text[i:])
+		}
+		i += size
+
+		// Classify.
 		c, mark := classOther, false
 		switch {
 		case r < 0x80:
@@ -95,9 +110,17 @@ func scan(text string, emit func(start, end int, norm []byte)) {
 		}
 		if c != class {
 			flush()
-			class, start = c, i
+			class, start = c, at
 		}
-		end = i + utf8.RuneLen(r)
+		end = i
+
+		// Normalise. Most letters stay as they are.
+		if r >= 0x624 && r <= 0x63A && r != 0x625 && r != 0x629 || r >= 0x641 && r <= 0x648 || r == 0x627 || r == 0x64A {
+			lastAt, last = len(buf), r
+			buf = append(buf, text[at], text[at+1])
+			continue
+		}
+		orig := r
 		switch {
 		case r >= '٠' && r <= '٩':
 			r = '0' + r - '٠'
@@ -123,7 +146,11 @@ func scan(text string, emit func(start, end int, norm []byte)) {
 			r = unicode.ToLower(r) // Arabic letters have no case
 		}
 		lastAt, last = len(buf), r
-		buf = utf8.AppendRune(buf, r)
+		if r == orig && size == 2 {
+			buf = append(buf, text[at], text[at+1])
+		} else {
+			buf = utf8.AppendRune(buf, r)
+		}
 	}
 	flush()
 }

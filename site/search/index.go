@@ -53,6 +53,7 @@ type Analyzer struct {
 	wordGen, stemGen     []uint32
 	wordFlags, stemFlags []uint8
 	wordsSeen, stemsSeen []int32
+	blob                 []byte // reused for each document's terms
 }
 
 type vocabWord struct {
@@ -113,7 +114,6 @@ func (a *Analyzer) Doc(heading, body []string) Terms {
 			})
 		}
 	}
-	size := 1
 	for _, id := range a.wordsSeen {
 		w := &a.vocab[id]
 		f := a.wordFlags[id]
@@ -121,19 +121,15 @@ func (a *Analyzer) Doc(heading, body []string) Terms {
 			if a.stemGen[sid] != a.gen {
 				a.stemGen[sid], a.stemFlags[sid] = a.gen, 0
 				a.stemsSeen = append(a.stemsSeen, sid)
-				size += len(a.stems[sid]) + 1
 			}
 			a.stemFlags[sid] |= f
 			if a.stems[sid] == w.norm {
 				a.stemFlags[sid] |= f << exactShift
 			}
 		}
-		if !w.self {
-			size += len(w.norm) + 1
-		}
 	}
 	// The order of the terms does not matter: Dictionaries sorts them.
-	blob := make([]byte, 0, size)
+	blob := a.blob[:0]
 	for _, sid := range a.stemsSeen {
 		blob = append(append(blob, a.stems[sid]...), a.stemFlags[sid])
 	}
@@ -143,6 +139,7 @@ func (a *Analyzer) Doc(heading, body []string) Terms {
 			blob = append(append(blob, w.norm...), a.wordFlags[id])
 		}
 	}
+	a.blob = blob
 	return Terms{blob: string(blob)}
 }
 
@@ -464,7 +461,12 @@ func encodeShards(m map[string]*[]uint32, dir string, shift uint, size int) ([]F
 // chunk.
 func Record(d Doc, opts Options) []byte {
 	opts = opts.withDefaults()
-	b := make([]byte, 0, len(d.URL)+len(d.Title)+len(d.Summary)+min(len(d.Text), opts.MaxText)+256)
+	return AppendRecord(make([]byte, 0, len(d.URL)+len(d.Title)+len(d.Summary)+min(len(d.Text), opts.MaxText)+256), d, opts)
+}
+
+// AppendRecord appends the record of d (see Record) to b.
+func AppendRecord(b []byte, d Doc, opts Options) []byte {
+	opts = opts.withDefaults()
 	b = append(b, '[')
 	for _, s := range []string{d.URL, d.Title, d.Date, d.DateText} {
 		b = appendString(b, s)
@@ -494,7 +496,11 @@ func Chunk(records [][]byte) []byte {
 	for _, r := range records {
 		n += len(r) + 2
 	}
-	b := make([]byte, 0, n)
+	return AppendChunk(make([]byte, 0, n), records)
+}
+
+// AppendChunk appends the chunk of records (see Chunk) to b.
+func AppendChunk(b []byte, records [][]byte) []byte {
 	b = append(b, '[')
 	for i, r := range records {
 		if i > 0 {
@@ -503,6 +509,15 @@ func Chunk(records [][]byte) []byte {
 		b = append(b, r...)
 	}
 	return append(b, "]\n"...)
+}
+
+// specialIn reports whether any of the eight bytes in x is below 0x20, a
+// quote, a backslash or 0xE2 (the first byte of U+2028 and U+2029), with
+// the bit tricks of "Bit Twiddling Hacks" (hasless, haszero).
+func specialIn(x uint64) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	zero := func(v uint64) uint64 { return (v - ones) & ^v & highs }
+	return ((x-ones*0x20)&^x&highs)|zero(x^(ones*'"'))|zero(x^(ones*'\\'))|zero(x^(ones*0xE2)) != 0
 }
 
 // SplitChunk returns the records of a chunk written by Chunk, or nil when
@@ -549,6 +564,15 @@ func appendString(b []byte, s string) []byte {
 	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); i++ {
+		// Skip eight bytes at a time while none needs a look: no byte
+		// below 0x20, no quote, no backslash, no 0xE2.
+		for i+8 <= len(s) && !specialIn(uint64(s[i])|uint64(s[i+1])<<8|uint64(s[i+2])<<16|uint64(s[i+3])<<24|
+			uint64(s[i+4])<<32|uint64(s[i+5])<<40|uint64(s[i+6])<<48|uint64(s[i+7])<<56) {
+			i += 8
+		}
+		if i >= len(s) {
+			break
+		}
 		c := s[i]
 		switch {
 		case c >= 0x20 && c != '"' && c != '\\' && c != 0xE2:

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"math/rand/v2"
 	"strings"
 	"testing"
 )
@@ -141,5 +143,52 @@ func TestChunkText(t *testing.T) {
 	cut := recs[1][6].(string)
 	if len(cut) > 101 || !strings.HasPrefix(long, cut) || strings.HasSuffix(cut, " ") || !strings.HasSuffix(cut, "كلمة") {
 		t.Errorf("long text cut to %d bytes: %q", len(cut), cut)
+	}
+}
+
+// TestAppendString round-trips random strings, specials anywhere, through
+// the JSON writer and encoding/json.
+func TestAppendString(t *testing.T) {
+	alphabet := []string{"ا", "ب", "ة", "a", "Z", " ", "\"", "\\", "\n", "\t", "\x00", "\x1f", "\u2028", "\u2029", "\u2020", "€", "\xe2", "\xff", "<", "&", "😀"}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 2000 {
+		var b strings.Builder
+		for n := rng.IntN(40); n > 0; n-- {
+			b.WriteString(alphabet[rng.IntN(len(alphabet))])
+		}
+		s := b.String()
+		var got string
+		if err := json.Unmarshal(appendString(nil, s), &got); err != nil {
+			t.Fatalf("%q: %v", s, err)
+		}
+		if want := strings.ToValidUTF8(s, "\ufffd"); got != want {
+			t.Errorf("%q came back as %q", want, got)
+		}
+	}
+}
+
+// TestAnalyzerReuse checks that an Analyzer used for many documents gives
+// each the terms a fresh one gives: words seen in earlier documents are
+// not carried over.
+func TestAnalyzerReuse(t *testing.T) {
+	docs := [][2]string{
+		{"زيارة إلى الأردن", "بحث الوفد التعاون مع الأردنيين في عمّان."},
+		{"CICA ٢٠٢٤", "والأردن عضو في المؤتمر، والتعاون مستمر."},
+		{"خبر", "نص"},
+		{"زيارة إلى الأردن", "التعاون التعاون الأردن"},
+		{"", ""},
+	}
+	a := NewAnalyzer()
+	for i, d := range docs {
+		got := a.Doc([]string{d[0]}, []string{d[1]})
+		want := AnalyzeDoc([]string{d[0]}, []string{d[1]})
+		if !maps.Equal(got.Stems(), want.Stems()) || !maps.Equal(got.Words(), want.Words()) {
+			t.Errorf("document %d: reused analyzer gives %v %v, fresh %v %v", i, got.Stems(), got.Words(), want.Stems(), want.Words())
+		}
+	}
+	// And the flags, worked out by hand for the first document.
+	first := AnalyzeDoc([]string{docs[0][0]}, []string{docs[0][1]}).Stems()
+	if first["اردن"] != inBody|inHeading || first["عم"] != inBody || first["في"] != inBody|inBody<<exactShift {
+		t.Errorf("stems of the first document: %v", first)
 	}
 }
