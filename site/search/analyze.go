@@ -52,6 +52,32 @@ const (
 	classOther
 )
 
+// What scan does with each character of U+0600-U+067F, the Arabic
+// letters, harakat and digits (TestArabicActions checks the table against
+// the general rules).
+const (
+	actEnd     = iota // not part of a word: ends it
+	actKeep           // an Arabic letter, kept
+	actAlef           // أ إ آ ٱ, written ا
+	actYeh            // ى, written ي
+	actHeh            // ة, written ه
+	actTatweel        // an Arabic letter, dropped
+	actMark           // a mark (harakat), dropped
+	actHamza          // a combining madda or hamza, composed or dropped
+	actDigit          // ٠-٩, written 0-9
+	actIgnore         // invisible (ALM): skipped
+)
+
+// arabicActions holds the act* code of each character of U+0600-U+067F.
+const arabicActions = "\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00" +
+	"\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x00\x09\x00\x00\x00" +
+	"\x01\x01\x02\x02\x01\x02\x01\x01\x01\x04\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x05\x01\x01\x01\x01\x01\x01\x01\x01\x03\x01\x06\x06\x06\x06\x06" +
+	"\x06\x06\x06\x07\x07\x07\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06" +
+	"\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x00\x00\x00\x00\x01\x01" +
+	"\x06\x02\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01"
+
 // scan calls emit for each word of text with its byte span and its
 // normalised form. The slice norm is reused: emit must copy it.
 func scan(text string, emit func(start, end int, norm []byte)) {
@@ -64,36 +90,86 @@ func scan(text string, emit func(start, end int, norm []byte)) {
 		}
 		buf, class, last = buf[:0], classNone, 0
 	}
+	// open makes sure a word of class c is open, starting at at.
+	open := func(c, at int) {
+		if c != class {
+			flush()
+			class, start = c, at
+		}
+	}
 	for i := 0; i < len(text); {
-		// Decode, with fast paths for ASCII and U+0600-U+067F (the Arabic
-		// letters and harakat, two bytes each).
 		at, b := i, text[i]
-		var r rune
-		size := 1
 		switch {
 		case b < 0x80:
-			r = rune(b)
-		case (b == 0xD8 || b == 0xD9) && i+1 < len(text) && text[i+1]&0xC0 == 0x80:
-			r, size = rune(b&0x1F)<<6|rune(text[i+1]&0x3F), 2
-		default:
-			r, size = utf8.DecodeRuneInString(text[i:])
-		}
-		i += size
-
-		// Classify.
-		c, mark := classOther, false
-		switch {
-		case r < 0x80:
-			if !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9') {
+			i++
+			switch {
+			case 'a' <= b && b <= 'z' || '0' <= b && b <= '9':
+			case 'A' <= b && b <= 'Z':
+				b += 'a' - 'A'
+			default:
 				flush()
 				continue
 			}
-		case r >= 0x621 && r <= 0x64A:
-			c = classArabic
-		case r >= 0x64B && r <= 0x65F:
-			c, mark = classArabic, true
-		case r >= 0x660 && r <= 0x669:
-			// Arabic-Indic digits: class other
+			open(classOther, at)
+			end = i
+			lastAt, last = len(buf), rune(b)
+			buf = append(buf, b)
+			continue
+		case (b == 0xD8 || b == 0xD9) && i+1 < len(text) && text[i+1]&0xC0 == 0x80:
+			// U+0600-U+067F, by table.
+			b1 := text[i+1]
+			r := 0x600 + rune(b&1)<<6 | rune(b1&0x3F)
+			i += 2
+			switch arabicActions[r-0x600] {
+			case actEnd:
+				flush()
+			case actIgnore:
+			case actDigit:
+				open(classOther, at)
+				end = i
+				lastAt, last = len(buf), '0'+r-0x660
+				buf = append(buf, byte('0'+r-0x660))
+			case actKeep:
+				open(classArabic, at)
+				end = i
+				lastAt, last = len(buf), r
+				buf = append(buf, b, b1)
+			case actAlef, actYeh, actHeh:
+				open(classArabic, at)
+				end = i
+				switch arabicActions[r-0x600] {
+				case actAlef:
+					r = 'ا'
+				case actYeh:
+					r = 'ي'
+				default:
+					r = 'ه'
+				}
+				lastAt, last = len(buf), r
+				buf = utf8.AppendRune(buf, r)
+			case actTatweel:
+				open(classArabic, at)
+				end = i
+			case actMark, actHamza:
+				if class == classNone {
+					open(classArabic, at)
+				}
+				end = i
+				if arabicActions[r-0x600] == actHamza {
+					if c := compose(last, r); c != 0 {
+						buf = utf8.AppendRune(buf[:lastAt], c)
+						last = c
+					}
+				}
+			}
+			continue
+		}
+
+		// Any other character.
+		r, size := utf8.DecodeRuneInString(text[i:])
+		i += size
+		c, mark := classOther, false
+		switch {
 		case ignorable(r):
 			continue
 		case !wordRune(r):
@@ -108,49 +184,18 @@ func scan(text string, emit func(start, end int, norm []byte)) {
 		if mark && class != classNone {
 			c = class // a mark belongs to the letter it follows
 		}
-		if c != class {
-			flush()
-			class, start = c, at
-		}
+		open(c, at)
 		end = i
-
-		// Normalise. Most letters stay as they are.
-		if r >= 0x624 && r <= 0x63A && r != 0x625 && r != 0x629 || r >= 0x641 && r <= 0x648 || r == 0x627 || r == 0x64A {
-			lastAt, last = len(buf), r
-			buf = append(buf, text[at], text[at+1])
-			continue
-		}
-		orig := r
 		switch {
-		case r >= '٠' && r <= '٩':
-			r = '0' + r - '٠'
 		case r >= '۰' && r <= '۹':
 			r = '0' + r - '۰'
-		case r == 'أ' || r == 'إ' || r == 'آ' || r == 'ٱ':
-			r = 'ا'
-		case r == 'ى':
-			r = 'ي'
-		case r == 'ة':
-			r = 'ه'
-		case r >= 0x653 && r <= 0x655: // madda, hamza above, hamza below
-			if c := compose(last, r); c != 0 {
-				buf = utf8.AppendRune(buf[:lastAt], c)
-				last = c
-			}
+		case isTashkeel(r):
 			continue
-		case r == 'ـ' || isTashkeel(r):
-			continue
-		case 'A' <= r && r <= 'Z':
-			r += 'a' - 'A'
-		case r >= 0x80 && c != classArabic:
+		case c != classArabic:
 			r = unicode.ToLower(r) // Arabic letters have no case
 		}
 		lastAt, last = len(buf), r
-		if r == orig && size == 2 {
-			buf = append(buf, text[at], text[at+1])
-		} else {
-			buf = utf8.AppendRune(buf, r)
-		}
+		buf = utf8.AppendRune(buf, r)
 	}
 	flush()
 }

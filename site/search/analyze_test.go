@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -144,5 +145,46 @@ func BenchmarkAnalyzeDoc(b *testing.B) {
 		for _, t := range texts {
 			a.Doc([]string{"زيارة السفير"}, []string{t})
 		}
+	}
+}
+
+// TestArabicActions checks the table scan uses for U+0600-U+067F against
+// the rules it stands for: every character, one at a time.
+func TestArabicActions(t *testing.T) {
+	for r := rune(0x600); r < 0x680; r++ {
+		var want byte
+		switch {
+		case ignorable(r):
+			want = actIgnore
+		case r >= '٠' && r <= '٩':
+			want = actDigit
+		case r == 'أ' || r == 'إ' || r == 'آ' || r == 'ٱ':
+			want = actAlef
+		case r == 'ى':
+			want = actYeh
+		case r == 'ة':
+			want = actHeh
+		case r == 'ـ':
+			want = actTatweel
+		case r >= 0x653 && r <= 0x655:
+			want = actHamza
+		case unicode.IsMark(r):
+			if !isTashkeel(r) {
+				t.Errorf("U+%04X is a mark that is neither tashkeel nor hamza", r)
+			}
+			want = actMark
+		case unicode.IsLetter(r):
+			want = actKeep
+		case !wordRune(r):
+			want = actEnd
+		default:
+			t.Errorf("U+%04X: no rule", r)
+		}
+		if got := arabicActions[r-0x600]; got != want {
+			t.Errorf("U+%04X %q: action %d, want %d", r, r, got, want)
+		}
+	}
+	if len(arabicActions) != 0x80 {
+		t.Errorf("the table has %d entries", len(arabicActions))
 	}
 }
