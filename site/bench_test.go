@@ -2,11 +2,14 @@ package site_test
 
 import (
 	"context"
+	"io/fs"
 	"os"
 	"runtime"
 	"runtime/metrics"
+	"slices"
 	"sync/atomic"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/nashra-press/nashra/internal/testtools"
@@ -99,4 +102,41 @@ func BenchmarkRebuildUnchanged(b *testing.B) {
 			b.Fatalf("%d pages rendered in a no-change rebuild", res.Rendered)
 		}
 	}
+}
+
+// BenchmarkSearchOverhead builds the 10,000-post corpus cold, with and
+// without search (search: false), alternately in one process, and reports
+// what search adds to the build: the median of the pairs' ratios, and the
+// median time of each kind of build. The issue of search allows 15%.
+func BenchmarkSearchOverhead(b *testing.B) {
+	corpus := testtools.Corpus(b, 10000)
+	on := overlay{fstest.MapFS{site.ConfigFile: {Data: []byte("search: true\n")}}, os.DirFS(corpus)}
+	off := overlay{fstest.MapFS{site.ConfigFile: {Data: []byte("search: false\n")}}, os.DirFS(corpus)}
+	build := func(src fs.FS) time.Duration {
+		start := time.Now()
+		if _, err := site.Generate(context.Background(), src, &discard{}, site.Options{Theme: layouts.FS, BaseURL: "https://embassy.example/"}); err != nil {
+			b.Fatal(err)
+		}
+		return time.Since(start)
+	}
+	var ratios []float64
+	var withT, withoutT []time.Duration
+	for i := 0; b.Loop(); i++ {
+		// Alternate which goes first, so a drift of the machine's speed
+		// touches both.
+		var w, wo time.Duration
+		if i%2 == 0 {
+			w, wo = build(on), build(off)
+		} else {
+			wo, w = build(off), build(on)
+		}
+		withT, withoutT = append(withT, w), append(withoutT, wo)
+		ratios = append(ratios, float64(w)/float64(wo))
+	}
+	slices.Sort(ratios)
+	slices.Sort(withT)
+	slices.Sort(withoutT)
+	b.ReportMetric((ratios[len(ratios)/2]-1)*100, "%-search-adds")
+	b.ReportMetric(float64(withT[len(withT)/2].Milliseconds()), "ms-with-search")
+	b.ReportMetric(float64(withoutT[len(withoutT)/2].Milliseconds()), "ms-without")
 }

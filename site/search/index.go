@@ -210,7 +210,7 @@ type Options struct {
 	// closed; default 64 KiB (postings compress about tenfold).
 	ShardSize int
 	// ChunkSize is the size in bytes of the documents' sources that a
-	// chunk aims at (see ChunkDocs); default 112 KiB, about 20 KiB of
+	// chunk aims at (see ChunkDocs); default 80 KiB, about 15 KiB of
 	// gzipped chunk for Arabic text.
 	ChunkSize int
 	// MaxText is the length in bytes of body text kept for snippets;
@@ -223,7 +223,7 @@ func (o Options) withDefaults() Options {
 		o.ShardSize = 64 << 10
 	}
 	if o.ChunkSize <= 0 {
-		o.ChunkSize = 112 << 10
+		o.ChunkSize = 80 << 10
 	}
 	if o.MaxText <= 0 {
 		o.MaxText = 24 << 10
