@@ -159,3 +159,57 @@ func TestIncrementalBuilds(t *testing.T) {
 		t.Errorf("link to a post turned draft: err = %v", err)
 	}
 }
+
+// TestSearchChunkRecovery checks where the search index takes the posts
+// it did not convert in a build: from the previous build's chunk, or, when
+// that chunk is gone, by converting them again.
+func TestSearchChunkRecovery(t *testing.T) {
+	src := postsFS(12, "CICA")
+	cache := site.NewCache()
+	out := newKeepingOutput()
+	build := func() *site.Result {
+		t.Helper()
+		out.next()
+		res, err := site.Generate(context.Background(), src, out, site.Options{Theme: testTheme(t), BaseURL: "https://example.org/", Cache: cache, LoadOptions: site.LoadOptions{Now: testNow}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	chunk := func() string {
+		t.Helper()
+		data, ok := out.files["search/d/0.json"]
+		if !ok {
+			t.Fatal("no chunk search/d/0.json")
+		}
+		if n := strings.Count(string(data), `"/posts/`); n != 12 {
+			t.Errorf("the chunk holds %d posts, want 12", n)
+		}
+		return string(data)
+	}
+	build()
+	first := chunk()
+
+	// p6 changes: p5, p6 and p7 are converted for their pages; the nine
+	// other posts of the chunk come from the previous chunk.
+	src["posts/p6.md"].Data = bytes.Replace(src["posts/p6.md"].Data, []byte("نص الخبر 6."), []byte("نص آخر."), 1)
+	if res := build(); res.Content.Converted() != 3 {
+		t.Errorf("edit converted %d posts, want 3", res.Content.Converted())
+	}
+	second := chunk()
+	if second == first || !strings.Contains(second, "نص آخر.") {
+		t.Errorf("the chunk does not show the edit:\n%s", second)
+	}
+
+	// The chunk is lost from the output (deleted by hand): the next edit
+	// converts every post of the chunk again.
+	delete(out.files, "search/d/0.json")
+	src["posts/p6.md"].Data = bytes.Replace(src["posts/p6.md"].Data, []byte("نص آخر."), []byte("نص ثالث."), 1)
+	if res := build(); res.Content.Converted() != 12 {
+		t.Errorf("with the old chunk gone, the edit converted %d posts, want 12", res.Content.Converted())
+	}
+	third := chunk()
+	if want := strings.Replace(second, "نص آخر.", "نص ثالث.", 2); third != want {
+		t.Errorf("rebuilt chunk:\n%s\nwant:\n%s", third, want)
+	}
+}

@@ -321,8 +321,12 @@ func (s *searchIndex) finish(ctx context.Context) (int, error) {
 		}
 	}
 	// Posts whose words are not known are converted too.
+	listed := make(map[*Post]bool, len(convert))
+	for _, p := range convert {
+		listed[p] = true
+	}
 	for id, p := range posts {
-		if !s.known[id] && !slices.Contains(convert, p) {
+		if !s.known[id] && !listed[p] {
 			convert = append(convert, p)
 		}
 	}
