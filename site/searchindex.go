@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/nashra-press/nashra/site/diag"
+	"github.com/nashra-press/nashra/site/output"
 	"github.com/nashra-press/nashra/site/search"
 )
 
@@ -22,6 +23,12 @@ const SearchDir = "search/"
 type Previouser interface {
 	Previous(rel string) ([]byte, bool)
 }
+
+// The folders a build writes to give back their previous files.
+var (
+	_ Previouser = (*output.Dir)(nil)
+	_ Previouser = (*output.Live)(nil)
+)
 
 // searchChunk is what a chunk of the search index held: the record key
 // of each of its posts (recordKey) and the hash of the file.

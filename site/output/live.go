@@ -222,6 +222,31 @@ func (l *Live) Unchanged(rel, hash string) bool {
 	return true
 }
 
+// Previous returns the file at rel as the folder holds it, when it is
+// still the one a build wrote (the search index takes unchanged posts
+// from its old chunks, as with Dir.Previous).
+func (l *Live) Previous(rel string) ([]byte, bool) {
+	rel, err := cleanRel(rel)
+	if err != nil {
+		return nil, false
+	}
+	l.mu.RLock()
+	f := l.files[rel]
+	var want string
+	if f != nil {
+		want = f.hash
+	}
+	l.mu.RUnlock()
+	if f == nil {
+		return nil, false
+	}
+	data, err := os.ReadFile(filepath.Join(l.dir, filepath.FromSlash(rel)))
+	if err != nil || Hash(data) != want {
+		return nil, false
+	}
+	return data, true
+}
+
 // Finish ends a successful build: the files it did not produce are
 // removed, with the folders they leave empty. It returns what the build
 // did.

@@ -228,3 +228,32 @@ func TestOpenLiveRefusesAFolderWithFiles(t *testing.T) {
 		t.Error("OpenLive accepted a folder with files in it")
 	}
 }
+
+// TestLivePrevious reads back a file a build wrote, and nothing once the
+// file was changed behind the folder's back.
+func TestLivePrevious(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "preview")
+	l, err := OpenLive(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.Begin()
+	if err := l.WriteFile("search/d/0.json", []byte("[chunk]\n")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := l.Finish(); err != nil {
+		t.Fatal(err)
+	}
+	if data, ok := l.Previous("search/d/0.json"); !ok || string(data) != "[chunk]\n" {
+		t.Errorf("Previous = %q, %v", data, ok)
+	}
+	if _, ok := l.Previous("search/d/1.json"); ok {
+		t.Error("Previous found a file no build wrote")
+	}
+	if err := os.WriteFile(filepath.Join(dir, "search/d/0.json"), []byte("edited"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := l.Previous("search/d/0.json"); ok {
+		t.Error("Previous returned a file changed by hand")
+	}
+}

@@ -976,3 +976,42 @@ func TestRebuildRepairsEditedOutput(t *testing.T) {
 	build(t, out, Options{}, siteV1)
 	sameTree(t, "output after a rebuild", withoutManifest(hashTree(t, out)), wantTree(t, siteV1))
 }
+
+// TestDirPrevious reads back a file of the previous build, and nothing
+// for a file it did not have or one changed by hand since.
+func TestDirPrevious(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "public")
+	build := func(files map[string]string) *Dir {
+		t.Helper()
+		d, err := Open(out, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rel, data := range files {
+			if err := d.WriteFile(rel, []byte(data)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return d
+	}
+	first := build(map[string]string{"search/d/0.json": "[old]\n", "index.html": "home"})
+	if _, err := first.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	second := build(nil)
+	if data, ok := second.Previous("search/d/0.json"); !ok || string(data) != "[old]\n" {
+		t.Errorf("Previous = %q, %v", data, ok)
+	}
+	if _, ok := second.Previous("search/d/1.json"); ok {
+		t.Error("Previous found a file the previous build did not write")
+	}
+	second.Abort()
+	if err := os.WriteFile(filepath.Join(out, "index.html"), []byte("edited"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	third := build(nil)
+	defer third.Abort()
+	if _, ok := third.Previous("index.html"); ok {
+		t.Error("Previous returned a file changed by hand")
+	}
+}
