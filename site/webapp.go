@@ -126,25 +126,32 @@ func startIcons(src fs.FS, cfg *Config, cache *Cache, out Output) (*siteIcons, f
 	for i, n := range sizes {
 		ic.files[i] = iconFile{path: iconPath(n), size: n}
 	}
+	// The goroutine fills its own slice; ic is updated only once it is
+	// done, by the wait function, so pages reading ic meanwhile race with
+	// nothing.
 	var wg sync.WaitGroup
 	var makeErr error
+	var made []icons.Icon
 	wg.Go(func() {
-		made, err := icons.Make(data, sizes...)
-		if err != nil {
-			makeErr = fmt.Errorf("%s: making icons from the logo: %w", file, err)
-			return
-		}
-		for i := range made {
-			ic.files[i].hash = output.Hash(made[i].PNG)
-			// An icon the output kept already must not be written again.
-			if !kept[ic.files[i].path] {
-				ic.files[i].data = made[i].PNG
-			}
-		}
-		store()
+		made, makeErr = icons.Make(data, sizes...)
 	})
+	var once sync.Once
 	return ic, func() error {
 		wg.Wait()
+		once.Do(func() {
+			if makeErr != nil {
+				makeErr = fmt.Errorf("%s: making icons from the logo: %w", file, makeErr)
+				return
+			}
+			for i := range made {
+				ic.files[i].hash = output.Hash(made[i].PNG)
+				// An icon the output kept already must not be written again.
+				if !kept[ic.files[i].path] {
+					ic.files[i].data = made[i].PNG
+				}
+			}
+			store()
+		})
 		return makeErr
 	}, nil
 }
