@@ -33,7 +33,7 @@ func stubFuncs() template.FuncMap {
 		"add":           func(a, b int) int { return a + b },
 		"sub":           func(a, b int) int { return a - b },
 		"mod":           func(a, b int) int { return a % b },
-		"partialCached": func(name string, data any) (template.HTML, error) { return "", nil },
+		"partialCached": func(name string, data any, variants ...any) (template.HTML, error) { return "", nil },
 		"bidi":          func(s string) template.HTML { return template.HTML(template.HTMLEscapeString(s)) },
 		"plainText":     func(s string) string { return s },
 		"jsonLD":        func(any) (template.JS, error) { return "{}", nil },

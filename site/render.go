@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"io/fs"
 	"path"
+	"reflect"
 	"regexp"
 	"sort"
 	"strconv"
@@ -127,10 +128,16 @@ type Theme struct {
 	fragments sync.Map // fragmentKey -> template.HTML
 }
 
+// fragmentKey identifies a fragment of partialCached: the template's
+// name and the value it was given, or the variants that stand for it.
 type fragmentKey struct {
-	name string
-	data any
+	name     string
+	variants bool
+	key      [maxVariants]any
 }
+
+// maxVariants is how many variants partialCached takes after its value.
+const maxVariants = 3
 
 // ThemeAsset is one file of the theme copied to the output.
 type ThemeAsset struct {
@@ -178,8 +185,8 @@ func LoadTheme(fsys fs.FS, cfg *Config) (*Theme, diag.List) {
 	for _, kind := range pageKinds() {
 		kind := kind
 		t := template.New(kind).Funcs(funcs).Funcs(template.FuncMap{
-			"partialCached": func(name string, data any) (template.HTML, error) {
-				return th.partialCached(sets[kind], name, data)
+			"partialCached": func(name string, data any, variants ...any) (template.HTML, error) {
+				return th.partialCached(sets[kind], name, data, variants)
 			},
 		})
 		sets[kind] = t
@@ -227,9 +234,27 @@ func templateDiag(name string, err error) diag.Diagnostic {
 }
 
 // partialCached renders the template name of set with data, once per
-// build and value.
-func (th *Theme) partialCached(set *template.Template, name string, data any) (template.HTML, error) {
-	key := fragmentKey{name, data}
+// build and value. With variants, they alone make the key: the fragment
+// is rendered for the first data that comes with them and reused for
+// every page that passes the same variants (Hugo's partialCached works
+// the same way), so they must decide everything the template shows.
+// Values and variants are compared with ==: pointers by identity.
+func (th *Theme) partialCached(set *template.Template, name string, data any, variants []any) (template.HTML, error) {
+	key := fragmentKey{name: name}
+	switch {
+	case len(variants) > maxVariants:
+		return "", fmt.Errorf("partialCached %q: at most %d variants, not %d", name, maxVariants, len(variants))
+	case len(variants) > 0:
+		key.variants = true
+		copy(key.key[:], variants)
+	default:
+		key.key[0] = data
+	}
+	for _, v := range key.key {
+		if v != nil && !reflect.TypeOf(v).Comparable() {
+			return "", fmt.Errorf("partialCached %q: a %T cannot be a key; pass a pointer, a string or a number", name, v)
+		}
+	}
 	if v, ok := th.fragments.Load(key); ok {
 		return v.(template.HTML), nil
 	}
@@ -349,4 +374,23 @@ func navTags(c *Content) []*Tag {
 		return a.Slug < b.Slug
 	})
 	return out
+}
+
+// NavCurrent is the URL of the navigation link that is this page (the
+// home page, the tags index or one of Site.NavTags), or "": the header
+// of every other page is the same, and partialCached renders it once.
+func (d *PageData) NavCurrent() string {
+	if d.Site == nil || d.Kind == "post" {
+		return ""
+	}
+	base := d.Site.BasePath
+	if d.URL == base || d.URL == base+"tags/" {
+		return d.URL
+	}
+	for _, t := range d.Site.NavTags {
+		if d.URL == t.URL {
+			return d.URL
+		}
+	}
+	return ""
 }
