@@ -20,6 +20,7 @@ import (
 	"github.com/nashra-press/nashra/site"
 	"github.com/nashra-press/nashra/site/diag"
 	"github.com/nashra-press/nashra/site/output"
+	"github.com/nashra-press/nashra/site/sourcefs"
 	"github.com/nashra-press/nashra/site/watch"
 )
 
@@ -239,7 +240,7 @@ func buildOnce(ctx context.Context, bf *buildFlags, stdout, stderr io.Writer) (*
 	cacheFile := bf.cacheFile()
 	cache := readCache(cacheFile)
 	step("read cache", t0)
-	res, err := site.Generate(ctx, os.DirFS(bf.src), out, site.Options{
+	res, err := site.Generate(ctx, sourcefs.New(bf.src), out, site.Options{
 		LoadOptions: site.LoadOptions{Drafts: bf.drafts, Future: bf.future},
 		BaseURL:     bf.baseURL,
 		Theme:       layouts.FS,
@@ -314,7 +315,7 @@ func watchBuild(ctx context.Context, bf *buildFlags, stdout, stderr io.Writer) e
 			if err != nil {
 				return nil, "", err
 			}
-			res, err := site.Generate(ctx, os.DirFS(bf.src), out, opts)
+			res, err := site.Generate(ctx, sourcefs.New(bf.src), out, opts)
 			if err != nil {
 				out.Abort()
 				return res, "", err

@@ -9,6 +9,7 @@ import (
 	"github.com/nashra-press/nashra/layouts"
 	"github.com/nashra-press/nashra/site"
 	"github.com/nashra-press/nashra/site/check"
+	"github.com/nashra-press/nashra/site/sourcefs"
 )
 
 func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -32,7 +33,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if info, err := os.Stat(bf.src); err != nil || !info.IsDir() {
 		return fmt.Errorf("site folder %s not found", bf.src)
 	}
-	rep := check.Run(ctx, os.DirFS(bf.src), site.Options{
+	rep := check.Run(ctx, sourcefs.New(bf.src), site.Options{
 		LoadOptions: site.LoadOptions{Drafts: bf.drafts, Future: bf.future},
 		BaseURL:     bf.baseURL,
 		Theme:       layouts.FS,

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/nashra-press/nashra/site"
+	"github.com/nashra-press/nashra/site/sourcefs"
 )
 
 func runNew(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -34,7 +35,7 @@ func runNew(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 // newPost writes posts/SLUG.md with valid front matter. It never
 // overwrites a file.
 func newPost(src, title, slug, tags string, now time.Time, stdout io.Writer) error {
-	cfg, diags := site.LoadConfig(os.DirFS(src))
+	cfg, diags := site.LoadConfig(sourcefs.New(src))
 	if err := diags.Err(); err != nil {
 		return err
 	}

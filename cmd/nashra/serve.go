@@ -21,6 +21,7 @@ import (
 	"github.com/nashra-press/nashra/site/devserver"
 	"github.com/nashra-press/nashra/site/diag"
 	"github.com/nashra-press/nashra/site/output"
+	"github.com/nashra-press/nashra/site/sourcefs"
 	"github.com/nashra-press/nashra/site/watch"
 )
 
@@ -113,7 +114,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			defer finishOnPanic(srv)
 			opts.Origin = origin
 			opts.First = srv.OpenPages()
-			res, err := site.Generate(ctx, os.DirFS(bf.src), live, opts)
+			res, err := site.Generate(ctx, sourcefs.New(bf.src), live, opts)
 			var summary string
 			if err != nil {
 				live.Abort()

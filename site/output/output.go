@@ -299,15 +299,27 @@ func (d *Dir) prepare(rel, hash string) error {
 	if dir == "." {
 		dir = ""
 	}
-	if !d.dirs[dir] {
-		if err := os.MkdirAll(filepath.Join(d.staging, filepath.FromSlash(dir)), 0o755); err != nil {
-			delete(d.files, rel)
-			return err
-		}
-		for p := dir; p != "" && p != "."; p = path.Dir(p) {
-			d.dirs[p] = true
-		}
+	if err := d.mkdir(dir); err != nil {
+		delete(d.files, rel)
+		return err
 	}
+	return nil
+}
+
+// mkdir makes the folder dir of the staging folder and its missing
+// parents, which d.dirs tells without asking the file system: one mkdir
+// call per new folder. d.mu is held.
+func (d *Dir) mkdir(dir string) error {
+	if dir == "" || dir == "." || d.dirs[dir] {
+		return nil
+	}
+	if err := d.mkdir(path.Dir(dir)); err != nil {
+		return err
+	}
+	if err := os.Mkdir(filepath.Join(d.staging, filepath.FromSlash(dir)), 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
+		return err
+	}
+	d.dirs[dir] = true
 	return nil
 }
 
@@ -325,13 +337,10 @@ func (d *Dir) writeHashed(rel string, data []byte, hash string) error {
 		return err
 	}
 	dst := filepath.Join(d.staging, filepath.FromSlash(rel))
-	if err := os.WriteFile(dst, data, 0o644); err != nil {
+	stamp, err := writeNew(dst, data)
+	if err != nil {
 		d.forget(rel)
 		return fmt.Errorf("writing %s: %w", rel, err)
-	}
-	var stamp [2]int64
-	if info, err := os.Lstat(dst); err == nil {
-		stamp = stampOf(info)
 	}
 	d.mu.Lock()
 	d.stats.Written++
@@ -426,25 +435,9 @@ func (d *Dir) linkKept() error {
 
 // mkdirFor creates the staging folder that will hold rel.
 func (d *Dir) mkdirFor(rel string) error {
-	dir := path.Dir(rel)
-	if dir == "." {
-		return nil
-	}
 	d.mu.Lock()
-	done := d.dirs[dir]
-	d.mu.Unlock()
-	if done {
-		return nil
-	}
-	if err := os.MkdirAll(filepath.Join(d.staging, filepath.FromSlash(dir)), 0o755); err != nil {
-		return err
-	}
-	d.mu.Lock()
-	for p := dir; p != "" && p != "."; p = path.Dir(p) {
-		d.dirs[p] = true
-	}
-	d.mu.Unlock()
-	return nil
+	defer d.mu.Unlock()
+	return d.mkdir(path.Dir(rel))
 }
 
 // removeTree deletes a folder tree, the files of its subfolders in

@@ -2,10 +2,26 @@
 
 package output
 
-import "io/fs"
+import (
+	"io/fs"
+	"os"
+)
 
 // stampOf identifies a file as written: where inode numbers are not
 // available, its size and modification time.
 func stampOf(info fs.FileInfo) [2]int64 {
 	return [2]int64{info.ModTime().UnixNano(), info.Size()}
+}
+
+// writeNew writes data to a file that does not exist yet and returns its
+// stamp.
+func writeNew(name string, data []byte) ([2]int64, error) {
+	if err := os.WriteFile(name, data, 0o644); err != nil {
+		return [2]int64{}, err
+	}
+	info, err := os.Lstat(name)
+	if err != nil {
+		return [2]int64{}, err
+	}
+	return stampOf(info), nil
 }
