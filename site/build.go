@@ -515,19 +515,34 @@ func siteSignature(c *Content, theme *Theme) string {
 }
 
 // pageFingerprint identifies what a page shows: if it is unchanged, so is
-// the rendered page.
+// the rendered page. It runs for every page of every build, so it writes
+// its fields with a strings.Builder, not fmt.
 func pageFingerprint(pg Page, siteSig string) string {
 	var b strings.Builder
+	b.Grow(512)
+	field := func(parts ...string) {
+		for _, s := range parts {
+			b.WriteString(s)
+			b.WriteByte(0)
+		}
+	}
 	d := pg.Data
-	fmt.Fprintf(&b, "%s\x00%s\x00%s\x00%s\x00%s\x00%s\x00", siteSig, pg.Path, d.Kind, d.Title, d.Description, d.SearchIndex)
+	field(siteSig, pg.Path, d.Kind, d.Title, d.Description, d.SearchIndex)
 	post := func(p *Post) {
 		if p == nil {
 			b.WriteString("-\x00")
 			return
 		}
-		fmt.Fprintf(&b, "%s %s", p.Slug, p.Hash)
-		if p.Cover != nil {
-			fmt.Fprintf(&b, " %s %dx%d", p.Cover.URL, p.Cover.Width, p.Cover.Height)
+		b.WriteString(p.Slug)
+		b.WriteByte(' ')
+		b.WriteString(p.Hash)
+		if c := p.Cover; c != nil {
+			b.WriteByte(' ')
+			b.WriteString(c.URL)
+			b.WriteByte(' ')
+			b.WriteString(strconv.Itoa(c.Width))
+			b.WriteByte('x')
+			b.WriteString(strconv.Itoa(c.Height))
 		}
 		b.WriteByte(0)
 	}
@@ -541,10 +556,10 @@ func pageFingerprint(pg Page, siteSig string) string {
 		post(p)
 	}
 	if d.Pager != nil {
-		fmt.Fprintf(&b, "pager %d/%d\x00", d.Pager.Number, d.Pager.Total)
+		field("pager", strconv.Itoa(d.Pager.Number), strconv.Itoa(d.Pager.Total))
 	}
 	if d.Tag != nil {
-		fmt.Fprintf(&b, "tag %s %s\x00", d.Tag.Slug, d.Tag.Description)
+		field("tag", d.Tag.Slug, d.Tag.Description)
 	}
 	return contentHash([]byte(b.String()))
 }

@@ -155,7 +155,12 @@ func (c *Content) Convert(p *Post) diag.List {
 		c.cacheDirty()
 		if len(r.diags) == 0 {
 			e.rendered, e.lookups = true, r.lookups
-			e.summary, e.bodyHash, e.headings = res.Summary, p.BodyHash, res.Headings
+			e.bodyHash, e.headings = p.BodyHash, res.Headings
+			if !p.summaryGiven {
+				// A summary in front matter wins (applyKnown): keeping
+				// the first paragraph too would cost a kilobyte a post.
+				e.summary = res.Summary
+			}
 			e.ids, e.links = res.IDs, r.links
 		} else {
 			e.rendered = false

@@ -241,7 +241,8 @@ func (t *transformer) Transform(doc *ast.Document, reader text.Reader, pc parser
 		}
 	}
 
-	var all textWriter
+	// The text is about as long as the source: grow it once.
+	all := textWriter{b: make([]byte, 0, len(src))}
 	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
 		before := len(all.b)
 		all.walk(n, src)
