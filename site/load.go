@@ -97,6 +97,8 @@ type Content struct {
 	// links answers the questions rendering a body asks about the site.
 	links *linkIndex
 	conv  *markdown.Converter
+	// htmlBufs recycles the buffers posts are converted into.
+	htmlBufs sync.Pool
 	// entries are the cache entries of the posts.
 	entries map[*Post]*cachedPost
 	cache   *Cache
@@ -138,12 +140,17 @@ func (c *Content) Convert(p *Post) diag.List {
 	r := c.links.resolver(p)
 	r.source, r.lineOffset = data, bodyLine-1
 	c.converted.Add(1)
-	res, err := c.conv.Convert(body, r)
+	buf, _ := c.htmlBufs.Get().(*bytes.Buffer)
+	if buf == nil {
+		buf = new(bytes.Buffer)
+	}
+	defer c.htmlBufs.Put(buf)
+	res, err := c.conv.ConvertTo(buf, body, r)
 	if err != nil {
 		diags.Errorf(p.File, 0, 0, "", "cannot convert the markdown: %v", err)
 		return diags
 	}
-	p.Body = htmlString(res.HTML)
+	p.Body = htmlString(res.HTML) // a copy: buf goes back to the pool
 	p.Headings = res.Headings
 	p.Text = res.Text
 	if !p.summaryGiven {

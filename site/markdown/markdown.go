@@ -187,13 +187,20 @@ type conversion struct {
 // Convert renders src. resolver may be nil, in which case destinations are
 // kept as written.
 func (c *Converter) Convert(src []byte, resolver Resolver) (Result, error) {
+	return c.ConvertTo(new(bytes.Buffer), src, resolver)
+}
+
+// ConvertTo renders src into buf, which it resets first: Result.HTML is
+// buf's bytes, valid until buf is used again. A caller converting many
+// documents reuses one buffer instead of growing a new one each time.
+func (c *Converter) ConvertTo(buf *bytes.Buffer, src []byte, resolver Resolver) (Result, error) {
 	var res Result
 	conv := &conversion{resolver: resolver, lines: lineStarts(src), result: &res}
 	pc := parser.NewContext(parser.WithIDs(NewIDs()))
 	pc.Set(c.key, conv)
-	var buf bytes.Buffer
+	buf.Reset()
 	buf.Grow(len(src) + len(src)/4)
-	if err := c.md.Convert(src, &buf, parser.WithContext(pc)); err != nil {
+	if err := c.md.Convert(src, buf, parser.WithContext(pc)); err != nil {
 		return Result{}, err
 	}
 	res.HTML = buf.Bytes()
