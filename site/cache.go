@@ -41,6 +41,9 @@ type Cache struct {
 	// path. Each build keeps only the entries it used.
 	searchTerms  map[string]search.Terms
 	searchChunks map[string]searchChunk
+	// searchDicts are the dictionary and index.json files of the search
+	// index and what they were made from.
+	searchDicts searchDicts
 	// dirty is set when anything was learnt since the cache was read.
 	dirty bool
 	// feeds remembers, for each feed file, the fingerprint of what it
@@ -101,6 +104,7 @@ func (c *Cache) reset(configSig string) {
 		c.prev = nil
 		c.searchTerms = map[string]search.Terms{}
 		c.searchChunks = map[string]searchChunk{}
+		c.searchDicts = searchDicts{}
 		c.configSig = configSig
 	}
 }

@@ -57,6 +57,17 @@ func (o *keepingOutput) Unchanged(rel, hash string) bool {
 	return true
 }
 
+// searchFiles returns the files of the search index among paths.
+func searchFiles(paths []string) []string {
+	var out []string
+	for _, p := range paths {
+		if strings.HasPrefix(p, "search/") {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
 func pngBytes(t *testing.T, w, h int) []byte {
 	var buf bytes.Buffer
 	if err := png.Encode(&buf, image.NewGray(image.Rect(0, 0, w, h))); err != nil {
@@ -98,6 +109,24 @@ func TestIncrementalBuilds(t *testing.T) {
 		if full[p] != string(d) {
 			t.Errorf("%s changed in a no-change build:\n%s\n---\n%s", p, full[p], d)
 		}
+	}
+	// (Theme assets, the sitemap and the manifest are always handed to
+	// the output, which keeps its copy when the bytes are the same.)
+	if search := searchFiles(out.written); len(search) != 0 || len(out.files) != len(full) {
+		t.Errorf("no-change build wrote %v and has %d files, want no search file written and %d", search, len(out.files), len(full))
+	}
+
+	// A file of the search index made from every post's words is lost
+	// from the output (index.json, the last such file): the next build,
+	// with no post changed, writes it again as it was, and only it.
+	shard := "search/index.json"
+	if _, ok := out.files[shard]; !ok {
+		t.Fatalf("no %s", shard)
+	}
+	delete(out.files, shard)
+	build()
+	if search := searchFiles(out.written); strings.Join(search, " ") != shard || string(out.files[shard]) != full[shard] {
+		t.Errorf("after losing %s, a build wrote %v; the file is the same: %v", shard, search, string(out.files[shard]) == full[shard])
 	}
 
 	// One post's text changes: its page, its neighbours' pages (they show

@@ -35,6 +35,7 @@ type diskCache struct {
 	// SearchTerms and SearchChunks are Cache.searchTerms and searchChunks.
 	SearchTerms  map[string]search.Terms
 	SearchChunks map[string]searchChunk
+	SearchDicts  searchDicts
 }
 
 // diskIcons is a siteIcons without the icons' bytes.
@@ -122,7 +123,7 @@ func (c *Cache) Save(w io.Writer, version string) error {
 	defer c.mu.Unlock()
 	d := diskCache{Version: cacheVersion + " " + version, ConfigSig: c.configSig,
 		Posts: make(map[string]diskPost, len(c.posts)), Images: c.images, Pages: c.pages, Stamps: c.stamps,
-		Feeds: c.feeds, SearchTerms: c.searchTerms, SearchChunks: c.searchChunks}
+		Feeds: c.feeds, SearchTerms: c.searchTerms, SearchChunks: c.searchChunks, SearchDicts: c.searchDicts}
 	if ic := c.icons; ic != nil {
 		d.Icons = &diskIcons{LogoHash: ic.logoHash, SVG: ic.svg}
 		for _, f := range ic.files {
@@ -178,6 +179,7 @@ func ReadCache(r io.Reader, version string) (*Cache, error) {
 	if d.SearchChunks != nil {
 		c.searchChunks = d.SearchChunks
 	}
+	c.searchDicts = d.SearchDicts
 	for file, dp := range d.Posts {
 		e := &cachedPost{hash: dp.Hash, diags: dp.Diags, rendered: dp.Rendered, lookups: dp.Lookups,
 			summary: dp.Summary, bodyHash: dp.BodyHash, headings: dp.Headings, ids: dp.IDs, links: dp.Links}

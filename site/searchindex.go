@@ -2,6 +2,8 @@ package site
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"runtime"
 	"slices"
@@ -29,6 +31,19 @@ var (
 	_ Previouser = (*output.Dir)(nil)
 	_ Previouser = (*output.Live)(nil)
 )
+
+// searchDicts are the files of the search index made from every post's
+// words (the dictionaries' shards, then index.json), with Digest
+// identifying what they were made from (searchIndex.dictsDigest).
+type searchDicts struct {
+	Digest string
+	Files  []searchFile
+}
+
+// searchFile is one file of the search index and the hash of its bytes.
+type searchFile struct {
+	Path, Hash string
+}
 
 // searchChunk is what a chunk of the search index held: the record key
 // of each of its posts (recordKey) and the hash of the file.
@@ -365,18 +380,40 @@ func (s *searchIndex) finish(ctx context.Context) (int, error) {
 		return 0, err
 	}
 
-	dicts := search.Dictionaries(s.terms, s.opts)
-	parallel(len(dicts.Files), func(i int) {
-		f := dicts.Files[i]
-		if err := s.write(f.Path, f.Data, search.Hash(f.Data)); err != nil {
-			mu.Lock()
-			diags = append(diags, diag.AsList(err)...)
-			mu.Unlock()
+	// The dictionaries and index.json depend only on every post's words
+	// in document order and on the chunks: when none of that changed and
+	// the output still holds the files, they are neither made nor written.
+	digest := s.dictsDigest()
+	cache.mu.Lock()
+	oldDicts := cache.searchDicts
+	cache.mu.Unlock()
+	kept := map[string]bool{}
+	if reuser != nil && oldDicts.Digest == digest && len(oldDicts.Files) > 0 {
+		for _, f := range oldDicts.Files {
+			if !reuser.Unchanged(SearchDir+f.Path, f.Hash) {
+				break
+			}
+			kept[f.Path] = true
 		}
-	})
-	meta, _ := search.Meta(dicts, n, s.chunkDocs, s.hashes)
-	if err := s.write(meta.Path, meta.Data, search.Hash(meta.Data)); err != nil {
-		diags = append(diags, diag.AsList(err)...)
+	}
+	files := oldDicts.Files
+	if len(kept) < len(oldDicts.Files) || len(kept) == 0 {
+		dicts := search.Dictionaries(s.terms, s.opts)
+		meta, _ := search.Meta(dicts, n, s.chunkDocs, s.hashes)
+		all := append(slices.Clip(dicts.Files), meta)
+		files = make([]searchFile, len(all))
+		parallel(len(all), func(i int) {
+			f := all[i]
+			files[i] = searchFile{Path: f.Path, Hash: search.Hash(f.Data)}
+			if kept[f.Path] {
+				return // same digest: the file kept is this one
+			}
+			if err := s.write(f.Path, f.Data, files[i].Hash); err != nil {
+				mu.Lock()
+				diags = append(diags, diag.AsList(err)...)
+				mu.Unlock()
+			}
+		})
 	}
 	if err := diags.Err(); err != nil {
 		return 0, err
@@ -393,12 +430,30 @@ func (s *searchIndex) finish(ctx context.Context) (int, error) {
 		chunks[search.ChunkPath(c)] = searchChunk{Keys: slices.Clone(s.rkeys[lo:hi]), Hash: h}
 	}
 	cache.mu.Lock()
-	if s.analysed > 0 || len(terms) != len(cache.searchTerms) || !sameChunks(chunks, cache.searchChunks) {
+	if s.analysed > 0 || len(terms) != len(cache.searchTerms) || !sameChunks(chunks, cache.searchChunks) || cache.searchDicts.Digest != digest {
 		cache.dirty = true
 	}
 	cache.searchTerms, cache.searchChunks = terms, chunks
+	cache.searchDicts = searchDicts{Digest: digest, Files: files}
 	cache.mu.Unlock()
-	return len(dicts.Files) + len(s.hashes) + 1, nil
+	return len(files) + len(s.hashes), nil
+}
+
+// dictsDigest identifies what the dictionaries and index.json are made
+// of: the search key of every post (its words) in document order, and
+// the chunks of post data.
+func (s *searchIndex) dictsDigest() string {
+	h := sha256.New()
+	fmt.Fprintf(h, "%d %d\x00", len(s.keys), s.chunkDocs)
+	for _, k := range s.keys {
+		h.Write([]byte(k))
+		h.Write([]byte{0})
+	}
+	for _, c := range s.hashes {
+		h.Write([]byte(c))
+		h.Write([]byte{0})
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 // noRecords reports whether no record of documents lo to hi-1 arrived in
