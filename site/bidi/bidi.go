@@ -155,8 +155,11 @@ func Spans(s string, base Direction) []Span {
 	if len(phones) == 0 {
 		return spans
 	}
+	if len(spans) == 0 {
+		return phones
+	}
 	// Keep the phone numbers that no run of words already holds.
-	var out []Span
+	out := make([]Span, 0, len(spans)+len(phones))
 	i := 0
 	for _, p := range phones {
 		for i < len(spans) && spans[i].End <= p.Start {
@@ -169,6 +172,31 @@ func Spans(s string, base Direction) []Span {
 		out = append(out, p)
 	}
 	return append(out, spans[i:]...)
+}
+
+// mayHaveSpans reports whether Spans(s, RTL) may find anything in s. It
+// is false when s holds no ASCII digit and no left-to-right letter, as
+// most Arabic text does: a run of words needs a left-to-right letter, and
+// a phone number a digit. It is much cheaper than Spans.
+func mayHaveSpans[T string | []byte](s T) bool {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= '0' && c <= '9' || c|0x20 >= 'a' && c|0x20 <= 'z' {
+				return true
+			}
+			i++
+			continue
+		}
+		// DecodeRuneInString reads at most UTFMax bytes; for a []byte,
+		// the short conversion does not allocate.
+		r, size := utf8.DecodeRuneInString(string(s[i:min(i+utf8.UTFMax, len(s))]))
+		if IsLTRLetter(r) {
+			return true
+		}
+		i += size
+	}
+	return false
 }
 
 // inLTRRun reports whether r may appear inside a left-to-right run (not
@@ -191,26 +219,63 @@ func inLTRRun(r rune) bool {
 	return false
 }
 
-// ltrRuns finds the left-to-right runs of s.
+// The ASCII characters for which inLTRRun is true, as bit sets: bit c of
+// ltrRunLow for c < 64, bit c-64 of ltrRunHigh for the others.
+const (
+	ltrRunLow = 1<<'\t' | 1<<'\n' | 1<<' ' | 1<<'!' | 1<<'#' | 1<<'%' | 1<<'&' | 1<<'\'' |
+		1<<'(' | 1<<')' | 1<<'+' | 1<<'-' | 1<<'.' | 1<<'/' | 0x3FF<<'0' | 1<<':' | 1<<'=' | 1<<'?'
+	ltrRunHigh = 1<<('@'-64) | 0x3FFFFFF<<('A'-64) | 1<<('['-64) | 1<<(']'-64) | 1<<('_'-64) |
+		0x3FFFFFF<<('a'-64) | 1<<('~'-64)
+)
+
+// asciiInLTRRun is inLTRRun for an ASCII character.
+func asciiInLTRRun(c byte) bool {
+	if c < 64 {
+		return uint64(ltrRunLow)>>c&1 != 0
+	}
+	return uint64(ltrRunHigh)>>(c-64)&1 != 0
+}
+
+// ltrRuns finds the left-to-right runs of s: it cuts s into stretches of
+// characters that may belong to a run (inLTRRun), and looks for runs in
+// those that hold a left-to-right letter (a stretch without one, such as
+// a space between Arabic words, holds no run: see trimRun).
 func ltrRuns(s string) []Span {
 	var out []Span
-	start := -1
-	flush := func(end int) {
-		if start >= 0 {
-			out = append(out, candidateRuns(s, start, end)...)
+	start := -1     // where the current stretch starts, or -1
+	letter := false // whether the current stretch holds a letter
+	for i := 0; i < len(s); {
+		c := s[i]
+		in, isLetter, size := false, false, 1
+		if c < utf8.RuneSelf {
+			in = asciiInLTRRun(c)
+			isLetter = c|0x20 >= 'a' && c|0x20 <= 'z'
+		} else if c >= 0xD7 && c <= 0xDF && i+1 < len(s) && s[i+1]&0xC0 == 0x80 {
+			// U+05C0 to U+07FF: Hebrew, Arabic, Syriac, Thaana, N'Ko,
+			// all outside runs.
+			size = 2
+		} else {
+			var r rune
+			r, size = utf8.DecodeRuneInString(s[i:])
+			in = inLTRRun(r)
+			isLetter = in && IsLTRLetter(r)
+		}
+		switch {
+		case in && start < 0:
+			start, letter = i, isLetter
+		case in:
+			letter = letter || isLetter
+		case start >= 0:
+			if letter {
+				out = candidateRuns(out, s, start, i)
+			}
 			start = -1
 		}
+		i += size
 	}
-	for i, r := range s {
-		if inLTRRun(r) {
-			if start < 0 {
-				start = i
-			}
-			continue
-		}
-		flush(i)
+	if start >= 0 && letter {
+		out = candidateRuns(out, s, start, len(s))
 	}
-	flush(len(s))
 	return out
 }
 
@@ -218,8 +283,9 @@ func ltrRuns(s string) []Span {
 // belong to a run, into runs: unmatched brackets split it, each piece is
 // trimmed to start on a letter or digit and end on a letter, a digit or a
 // trailing + or #, leading words without letters (numbers, dates) are
-// dropped, and a piece without a letter is no run.
-func candidateRuns(s string, start, end int) []Span {
+// dropped, and a piece without a letter is no run. It appends the runs to
+// out and returns it.
+func candidateRuns(out []Span, s string, start, end int) []Span {
 	// Find unmatched brackets: they split the stretch.
 	type open struct {
 		at int
@@ -249,7 +315,6 @@ func candidateRuns(s string, start, end int) []Span {
 		cuts = append(cuts, o.at)
 	}
 	sortInts(cuts)
-	var out []Span
 	from := start
 	for _, c := range cuts {
 		if sp, ok := trimRun(s, from, c); ok {
@@ -358,6 +423,11 @@ func phoneNumbers(s string) []Span {
 	i := 0
 	for i < len(s) {
 		c := s[i]
+		if c > '9' || c < '(' {
+			// Not a digit, '+' or '(': no number starts here.
+			i++
+			continue
+		}
 		startsPlus := c == '+' && i+1 < len(s) && isASCIIDigit(rune(s[i+1]))
 		startsDigit := isASCIIDigit(rune(c)) || c == '(' && i+1 < len(s) && isASCIIDigit(rune(s[i+1]))
 		if !(startsPlus || startsDigit) || i > 0 && !phoneBoundary(s[:i]) {
@@ -534,8 +604,10 @@ func LangOf(s string) string {
 // string is one <span dir="ltr">, with lang="en" when its letters are
 // Latin.
 func HTML(s string) string {
-	if s == "" {
-		return ""
+	if !mayHaveSpans(s) {
+		// Neither wholly left-to-right nor holding a run (most Arabic
+		// titles).
+		return html.EscapeString(s)
 	}
 	if WhollyLTR(s) {
 		open := `<span dir="ltr">`

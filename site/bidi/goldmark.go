@@ -1,6 +1,7 @@
 package bidi
 
 import (
+	"bytes"
 	"html"
 	"regexp"
 	"sort"
@@ -487,7 +488,19 @@ func recurseInline(items []item, dir Direction, src []byte) {
 // decoded "" (its text is the source's).
 func textUnits(src []byte, start, stop int, fn func(decoded string, a, b int)) {
 	plain := start
-	for i := start; i < stop; {
+	// Only a backslash or an ampersand may start a unit: jump from one to
+	// the next.
+	backslash, amp := indexFrom(src, start, stop, '\\'), indexFrom(src, start, stop, '&')
+	for i := start; ; {
+		if backslash < i {
+			backslash = indexFrom(src, i, stop, '\\')
+		}
+		if amp < i {
+			amp = indexFrom(src, i, stop, '&')
+		}
+		if i = min(backslash, amp); i >= stop {
+			break
+		}
 		c := src[i]
 		n := 0
 		var decoded string
@@ -513,6 +526,14 @@ func textUnits(src []byte, start, stop int, fn func(decoded string, a, b int)) {
 	if plain < stop {
 		fn("", plain, stop)
 	}
+}
+
+// indexFrom returns the index of the first c in src[from:stop], or stop.
+func indexFrom(src []byte, from, stop int, c byte) int {
+	if k := bytes.IndexByte(src[from:stop], c); k >= 0 {
+		return from + k
+	}
+	return stop
 }
 
 // entityLen returns the length of the entity or character reference at
