@@ -150,8 +150,7 @@ func Spans(s string, base Direction) []Span {
 	if base == LTR {
 		return rtlRuns(s)
 	}
-	spans := ltrRuns(s)
-	phones := phoneNumbers(s)
+	spans, phones := ltrRuns(s)
 	if len(phones) == 0 {
 		return spans
 	}
@@ -175,9 +174,12 @@ func Spans(s string, base Direction) []Span {
 }
 
 // mayHaveSpans reports whether Spans(s, RTL) may find anything in s. It
-// is false when s holds no ASCII digit and no left-to-right letter, as
-// most Arabic text does: a run of words needs a left-to-right letter, and
-// a phone number a digit. It is much cheaper than Spans.
+// is false when s is valid UTF-8 and holds no ASCII digit and no
+// left-to-right letter, as most Arabic text does: a run of words needs a
+// left-to-right letter, and a phone number a digit. It is much cheaper
+// than Spans. (Invalid UTF-8 is reported true so that isolateInline may
+// test pieces of text one by one: valid pieces joined make no new
+// character.)
 func mayHaveSpans[T string | []byte](s T) bool {
 	for i := 0; i < len(s); {
 		c := s[i]
@@ -188,10 +190,16 @@ func mayHaveSpans[T string | []byte](s T) bool {
 			i++
 			continue
 		}
+		for rtlPair(s, i) {
+			i += 2
+		}
+		if i == len(s) || s[i] < utf8.RuneSelf {
+			continue
+		}
 		// DecodeRuneInString reads at most UTFMax bytes; for a []byte,
 		// the short conversion does not allocate.
 		r, size := utf8.DecodeRuneInString(string(s[i:min(i+utf8.UTFMax, len(s))]))
-		if IsLTRLetter(r) {
+		if size == 1 || IsLTRLetter(r) { // invalid, or a letter
 			return true
 		}
 		i += size
@@ -236,25 +244,43 @@ func asciiInLTRRun(c byte) bool {
 	return uint64(ltrRunHigh)>>(c-64)&1 != 0
 }
 
-// ltrRuns finds the left-to-right runs of s: it cuts s into stretches of
-// characters that may belong to a run (inLTRRun), and looks for runs in
-// those that hold a left-to-right letter (a stretch without one, such as
-// a space between Arabic words, holds no run: see trimRun).
-func ltrRuns(s string) []Span {
-	var out []Span
+// ltrRuns finds the left-to-right runs of s, and its phone numbers (see
+// phoneAt) in the same pass.
+//
+// For runs, it cuts s into stretches of characters that may belong to a
+// run (inLTRRun), and looks for runs in those that hold a left-to-right
+// letter: a stretch without one, such as a space between Arabic words,
+// holds no run (see trimRun).
+func ltrRuns(s string) (runs, phones []Span) {
 	start := -1     // where the current stretch starts, or -1
 	letter := false // whether the current stretch holds a letter
+	phoneNext := 0  // where the next phone number may start
 	for i := 0; i < len(s); {
 		c := s[i]
 		in, isLetter, size := false, false, 1
-		if c < utf8.RuneSelf {
+		switch {
+		case c < utf8.RuneSelf:
 			in = asciiInLTRRun(c)
 			isLetter = c|0x20 >= 'a' && c|0x20 <= 'z'
-		} else if c >= 0xD7 && c <= 0xDF && i+1 < len(s) && s[i+1]&0xC0 == 0x80 {
-			// U+05C0 to U+07FF: Hebrew, Arabic, Syriac, Thaana, N'Ko,
-			// all outside runs.
+			// Only a digit, '+' or '(' starts a number. ASCII bytes are
+			// never part of another character, so every one of them is
+			// seen here.
+			if c >= '(' && c <= '9' && i >= phoneNext {
+				var sp Span
+				var found bool
+				sp, found, phoneNext = phoneAt(s, i)
+				if found {
+					phones = append(phones, sp)
+				}
+			}
+		case rtlPair(s, i):
+			// Hebrew, Arabic, Syriac, Thaana, N'Ko: outside runs. Take
+			// the whole word at once.
 			size = 2
-		} else {
+			for rtlPair(s, i+size) {
+				size += 2
+			}
+		default:
 			var r rune
 			r, size = utf8.DecodeRuneInString(s[i:])
 			in = inLTRRun(r)
@@ -267,16 +293,24 @@ func ltrRuns(s string) []Span {
 			letter = letter || isLetter
 		case start >= 0:
 			if letter {
-				out = candidateRuns(out, s, start, i)
+				runs = candidateRuns(runs, s, start, i)
 			}
 			start = -1
 		}
 		i += size
 	}
 	if start >= 0 && letter {
-		out = candidateRuns(out, s, start, len(s))
+		runs = candidateRuns(runs, s, start, len(s))
 	}
-	return out
+	return runs, phones
+}
+
+// rtlPair reports whether s[i:i+2] is a character from U+05C0 to U+07FF:
+// Hebrew, Arabic, Syriac, Thaana and N'Ko, all right-to-left letters,
+// marks, digits and punctuation, which neither IsLTRLetter nor inLTRRun
+// accept. Its test is much cheaper than decoding.
+func rtlPair[T string | []byte](s T, i int) bool {
+	return i+1 < len(s) && s[i]-0xD7 <= 0xDF-0xD7 && s[i+1]&0xC0 == 0x80
 }
 
 // candidateRuns turns s[start:end], a stretch of characters that may
@@ -412,40 +446,26 @@ func trimRun(s string, start, end int) (Span, bool) {
 	return Span{}, false
 }
 
-// phoneNumbers finds phone numbers and signed numbers: a "+" before a
-// digit ("+962 6 593 3000", "+2"), or groups of digits separated by
-// spaces or brackets with at least seven digits in all ("06 593 3000").
-// Groups may be separated by one space, "-", "." or a bracketed group
-// "(6)". Without them the browser would show the groups in reverse order,
-// or the "+" after the number.
-func phoneNumbers(s string) []Span {
-	var out []Span
-	i := 0
-	for i < len(s) {
-		c := s[i]
-		if c > '9' || c < '(' {
-			// Not a digit, '+' or '(': no number starts here.
-			i++
-			continue
-		}
-		startsPlus := c == '+' && i+1 < len(s) && isASCIIDigit(rune(s[i+1]))
-		startsDigit := isASCIIDigit(rune(c)) || c == '(' && i+1 < len(s) && isASCIIDigit(rune(s[i+1]))
-		if !(startsPlus || startsDigit) || i > 0 && !phoneBoundary(s[:i]) {
-			// Only ASCII bytes start a number, and in UTF-8 they are
-			// never part of another character: step byte by byte.
-			i++
-			continue
-		}
-		end, digits, groups, spaced := scanPhone(s, i)
-		if startsPlus && digits > 0 || groups >= 2 && digits >= 7 && spaced {
-			out = append(out, Span{Start: i, End: end, Kind: Phone})
-			i = end
-			continue
-		}
-		// Skip the number, so that a phone number is not found in its tail.
-		i = max(end, i+1)
+// phoneAt looks for a phone number or a signed number at s[i]: a "+"
+// before a digit ("+962 6 593 3000", "+2"), or groups of digits separated
+// by spaces or brackets with at least seven digits in all ("06 593
+// 3000"). Groups may be separated by one space, "-", "." or a bracketed
+// group "(6)". Without isolation the browser would show the groups in
+// reverse order, or the "+" after the number. It returns the number, if
+// found, and where the next one may start: after a number, so that no
+// phone number is found in its tail.
+func phoneAt(s string, i int) (sp Span, found bool, next int) {
+	c := s[i]
+	startsPlus := c == '+' && i+1 < len(s) && isASCIIDigit(rune(s[i+1]))
+	startsDigit := isASCIIDigit(rune(c)) || c == '(' && i+1 < len(s) && isASCIIDigit(rune(s[i+1]))
+	if !(startsPlus || startsDigit) || i > 0 && !phoneBoundary(s[:i]) {
+		return Span{}, false, i + 1
 	}
-	return out
+	end, digits, groups, spaced := scanPhone(s, i)
+	if startsPlus && digits > 0 || groups >= 2 && digits >= 7 && spaced {
+		return Span{Start: i, End: end, Kind: Phone}, true, end
+	}
+	return Span{}, false, max(end, i+1)
 }
 
 // phoneBoundary reports whether a number may start after before: not in
