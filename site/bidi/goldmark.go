@@ -143,16 +143,21 @@ func walkBlocks(n ast.Node, dir Direction, src []byte) {
 // (<p>, <h2>); otherwise (a tight list item's text) its content is
 // wrapped in an Isolate.
 func textBlock(b ast.Node, dir Direction, src []byte, attrs bool) {
+	if dir == RTL && !mayHoldRuns(b, src) {
+		// No marker (it has ASCII letters), not wholly left-to-right,
+		// and no run to isolate: most Arabic list items and headings.
+		return
+	}
 	lang := trimMarker(b, src)
 	blockDir := dir
 	switch {
 	case lang != "":
 		blockDir = DirOfLang(lang)
-	case dir == RTL && WhollyLTR(nodeText(b, src)):
+	case dir == RTL && !hasRTLLetter(b, src) && WhollyLTR(nodeText(b, src)):
 		blockDir, lang = LTR, LangOf(nodeText(b, src))
 	}
 	if lang == "" && blockDir == dir {
-		isolateInline(b, dir, src)
+		isolateRuns(b, dir, src)
 		return
 	}
 	container := b
@@ -172,7 +177,7 @@ func textBlock(b ast.Node, dir Direction, src []byte, attrs bool) {
 		b.AppendChild(b, iso)
 		container = iso
 	}
-	isolateInline(container, blockDir, src)
+	isolateRuns(container, blockDir, src)
 	if blockDir == LTR {
 		englishQuotes(container)
 	}
@@ -185,8 +190,11 @@ func trimMarker(b ast.Node, src []byte) string {
 	if !ok || t.Segment.Padding != 0 {
 		return ""
 	}
-	v := string(t.Segment.Value(src))
-	rest, lang := TrimMarker(v)
+	v := t.Segment.Value(src)
+	if !bytes.HasSuffix(bytes.TrimRight(v, " \t"), []byte("}")) {
+		return "" // markerRe cannot match
+	}
+	rest, lang := TrimMarker(string(v))
 	if lang == "" {
 		return ""
 	}
@@ -262,6 +270,14 @@ type unit struct {
 // container, which is in text of direction dir, and recurses into the
 // elements left outside the runs.
 func isolateInline(container ast.Node, dir Direction, src []byte) {
+	if dir == RTL && !mayHoldRuns(container, src) {
+		return
+	}
+	isolateRuns(container, dir, src)
+}
+
+// isolateRuns is isolateInline without its first check.
+func isolateRuns(container ast.Node, dir Direction, src []byte) {
 	var items []item
 	for c := container.FirstChild(); c != nil; c = c.NextSibling() {
 		items = append(items, item{node: c, span: -1})
@@ -570,6 +586,54 @@ func entityLen(b []byte) int {
 
 func isASCIIPunct(c byte) bool {
 	return c >= '!' && c <= '/' || c >= ':' && c <= '@' || c >= '[' && c <= '`' || c >= '{' && c <= '~'
+}
+
+// mayHoldRuns reports whether the bidi pass may change n, a block or an
+// inline element in right-to-left text. It is false when no text under n
+// (the Text, String and AutoLink nodes that nodeText and isolateInline
+// read) holds an ASCII digit or a left-to-right letter (see mayHaveSpans),
+// and all of it is valid UTF-8, so that joining pieces makes no new
+// character. Then nothing under n is isolated: references and escapes
+// only decode to such characters from ASCII letters or digits; and the
+// block has no language marker and is not wholly left-to-right.
+func mayHoldRuns(n ast.Node, src []byte) bool {
+	switch n := n.(type) {
+	case *ast.Text:
+		return mayHaveSpans(src[n.Segment.Start:n.Segment.Stop]) // padding is spaces
+	case *ast.String:
+		return mayHaveSpans(n.Value)
+	case *ast.AutoLink:
+		return mayHaveSpans(n.Label(src))
+	}
+	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+		if mayHoldRuns(c, src) {
+			return true
+		}
+	}
+	return false
+}
+
+// hasRTLLetter reports whether one of the pieces of nodeText(n, src) holds
+// a right-to-left letter. Then nodeText holds it too (joining pieces never
+// changes the valid characters in them), and n is not wholly
+// left-to-right; this is found without building the text.
+func hasRTLLetter(n ast.Node, src []byte) bool {
+	switch n := n.(type) {
+	case *ast.Text:
+		return bytes.IndexFunc(n.Segment.Value(src), IsRTLLetter) >= 0
+	case *ast.String:
+		return bytes.IndexFunc(n.Value, IsRTLLetter) >= 0
+	case *ast.AutoLink:
+		return bytes.IndexFunc(n.Label(src), IsRTLLetter) >= 0
+	case *ast.RawHTML, *ast.Image:
+		return false
+	}
+	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+		if hasRTLLetter(c, src) {
+			return true
+		}
+	}
+	return false
 }
 
 // nodeText returns the text of n and its descendants, roughly as shown:

@@ -1,14 +1,23 @@
 package bidi
 
-// This file keeps the first, slower implementation of Spans and HTML, as
-// a reference for the differential tests in reference_test.go: the fast
-// paths must not change any result.
+// This file keeps the first, slower implementation of Spans, HTML and the
+// goldmark transformer, as a reference for the differential tests in
+// reference_test.go: the fast paths must not change any result.
 
 import (
 	"html"
+	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	east "github.com/yuin/goldmark/extension/ast"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/renderer"
+	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
 )
 
 // refSpans is Spans as it was before its fast paths.
@@ -326,4 +335,372 @@ func refTextUnits(src []byte, start, stop int, fn func(decoded string, a, b int)
 	if plain < stop {
 		fn("", plain, stop)
 	}
+}
+
+// refExtension is Extension with the transformer as it was before its
+// fast paths.
+type refExtension struct{}
+
+// Extend implements goldmark.Extender.
+func (refExtension) Extend(m goldmark.Markdown) {
+	m.Parser().AddOptions(parser.WithASTTransformers(util.Prioritized(refTransformer{}, 500)))
+	m.Renderer().AddOptions(renderer.WithNodeRenderers(util.Prioritized(nodeRenderer{}, 100)))
+}
+
+type refTransformer struct{}
+
+// Transform is transformer.Transform as it was before its fast paths.
+func (refTransformer) Transform(doc *ast.Document, reader text.Reader, pc parser.Context) {
+	src := reader.Source()
+	refWalkBlocks(doc, RTL, src)
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if entering && n.Kind() == ast.KindCodeSpan {
+			n.SetAttributeString("dir", []byte("ltr"))
+		}
+		return ast.WalkContinue, nil
+	})
+}
+
+// refWalkBlocks is walkBlocks as it was before its fast paths.
+func refWalkBlocks(n ast.Node, dir Direction, src []byte) {
+	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+		switch c.Kind() {
+		case ast.KindParagraph, ast.KindHeading:
+			refTextBlock(c, dir, src, true)
+		case ast.KindTextBlock:
+			refTextBlock(c, dir, src, false)
+		case east.KindTableCell:
+			cellDir := dir
+			if lang := refTrimMarker(c, src); lang != "" {
+				cellDir = DirOfLang(lang)
+				c.SetAttributeString("lang", []byte(lang))
+				c.SetAttributeString("dir", []byte(cellDir.String()))
+			}
+			refIsolateInline(c, cellDir, src)
+		case ast.KindCodeBlock, ast.KindFencedCodeBlock, ast.KindHTMLBlock, ast.KindThematicBreak:
+		default:
+			if c.Type() == ast.TypeBlock {
+				refWalkBlocks(c, dir, src)
+			}
+		}
+	}
+}
+
+// refTextBlock is textBlock as it was before its fast paths.
+func refTextBlock(b ast.Node, dir Direction, src []byte, attrs bool) {
+	lang := refTrimMarker(b, src)
+	blockDir := dir
+	switch {
+	case lang != "":
+		blockDir = DirOfLang(lang)
+	case dir == RTL && refWhollyLTR(refNodeText(b, src)):
+		blockDir, lang = LTR, LangOf(refNodeText(b, src))
+	}
+	if lang == "" && blockDir == dir {
+		refIsolateInline(b, dir, src)
+		return
+	}
+	container := b
+	if attrs {
+		if lang != "" {
+			b.SetAttributeString("lang", []byte(lang))
+		}
+		b.SetAttributeString("dir", []byte(blockDir.String()))
+	} else {
+		iso := NewIsolate(blockDir, lang)
+		for c := b.FirstChild(); c != nil; {
+			next := c.NextSibling()
+			b.RemoveChild(b, c)
+			iso.AppendChild(iso, c)
+			c = next
+		}
+		b.AppendChild(b, iso)
+		container = iso
+	}
+	refIsolateInline(container, blockDir, src)
+	if blockDir == LTR {
+		englishQuotes(container)
+	}
+}
+
+// refTrimMarker is trimMarker as it was before its fast paths.
+func refTrimMarker(b ast.Node, src []byte) string {
+	t, ok := b.LastChild().(*ast.Text)
+	if !ok || t.Segment.Padding != 0 {
+		return ""
+	}
+	v := string(t.Segment.Value(src))
+	rest, lang := TrimMarker(v)
+	if lang == "" {
+		return ""
+	}
+	t.Segment = t.Segment.WithStop(t.Segment.Start + len(rest))
+	// Drop what is left empty, and the spaces and line break before the
+	// marker.
+	for {
+		t, ok := b.LastChild().(*ast.Text)
+		if !ok || t.Segment.Padding != 0 {
+			break
+		}
+		t.SetSoftLineBreak(false)
+		t.SetHardLineBreak(false)
+		v := t.Segment.Value(src)
+		t.Segment = t.Segment.WithStop(t.Segment.Start + len(strings.TrimRight(string(v), " \t\n")))
+		if !t.Segment.IsEmpty() {
+			break
+		}
+		b.RemoveChild(b, t)
+	}
+	return lang
+}
+
+// refIsolateInline is isolateInline as it was before its fast paths.
+func refIsolateInline(container ast.Node, dir Direction, src []byte) {
+	var items []item
+	for c := container.FirstChild(); c != nil; c = c.NextSibling() {
+		items = append(items, item{node: c, span: -1})
+	}
+	if len(items) == 0 {
+		return
+	}
+	own := IsRTLLetter
+	hardMark := "ا" // a letter of the container's direction: ends a run
+	if dir == LTR {
+		own, hardMark = IsLTRLetter, "a"
+	}
+	var combined strings.Builder
+	var units []unit
+	add := func(i int, s string, u unit) {
+		u.item = i
+		u.cStart = combined.Len()
+		combined.WriteString(s)
+		u.cEnd = combined.Len()
+		units = append(units, u)
+	}
+	for i := range items {
+		switch n := items[i].node.(type) {
+		case *ast.Text:
+			if n.Segment.Padding != 0 {
+				items[i].atom = true
+				add(i, string(n.Segment.Value(src)), unit{})
+				break
+			}
+			items[i].text = true
+			refTextUnits(src, n.Segment.Start, n.Segment.Stop, func(decoded string, a, b int) {
+				u := unit{item: i, sStart: a, sEnd: b, cStart: combined.Len()}
+				if decoded == "" {
+					// Plain text, the same in the source and combined:
+					// it may be cut anywhere.
+					combined.Write(src[a:b])
+					u.split = true
+				} else {
+					combined.WriteString(decoded)
+				}
+				u.cEnd = combined.Len()
+				units = append(units, u)
+			})
+			if n.SoftLineBreak() || n.HardLineBreak() {
+				add(i, "\n", unit{lineBreak: true})
+			}
+		case *ast.String:
+			items[i].atom = true
+			v := string(n.Value)
+			if n.IsCode() || n.IsRaw() {
+				v = html.UnescapeString(v)
+			}
+			add(i, v, unit{})
+		case *ast.CodeSpan, *ast.Image, *ast.RawHTML, *Isolate:
+			add(i, "\uFFFC", unit{})
+		default:
+			t := refNodeText(n, src)
+			if t == "" || strings.IndexFunc(t, own) >= 0 {
+				add(i, hardMark, unit{})
+			} else {
+				items[i].atom = true
+				add(i, t, unit{})
+			}
+		}
+	}
+	spans := refSpans(combined.String(), dir)
+	if len(spans) == 0 {
+		refRecurseInline(items, dir, src)
+		return
+	}
+	// unitAt returns the unit that holds combined offset c.
+	unitAt := func(c int) *unit {
+		k := sort.Search(len(units), func(k int) bool { return units[k].cEnd > c })
+		if k < len(units) {
+			return &units[k]
+		}
+		return nil
+	}
+	// Snap the spans outwards to whole units where a unit cannot be cut,
+	// then merge the ones that now touch.
+	var snapped []Span
+	for _, sp := range spans {
+		if u := unitAt(sp.Start); u != nil && !u.split && u.cStart < sp.Start {
+			sp.Start = u.cStart
+		}
+		if u := unitAt(sp.End - 1); u != nil && !u.split && sp.End < u.cEnd {
+			sp.End = u.cEnd
+		}
+		if n := len(snapped); n > 0 && sp.Start <= snapped[n-1].End {
+			snapped[n-1].End = max(snapped[n-1].End, sp.End)
+			continue
+		}
+		snapped = append(snapped, sp)
+	}
+	// spanOf returns the span that holds combined offset c, or -1.
+	spanOf := func(c int) int {
+		k := sort.Search(len(snapped), func(k int) bool { return snapped[k].End > c })
+		if k < len(snapped) && snapped[k].Start <= c {
+			return k
+		}
+		return -1
+	}
+	// Rebuild the children: Text nodes cut at span edges, each span's
+	// pieces moved into an Isolate.
+	type piece struct {
+		node ast.Node
+		span int
+	}
+	var pieces []piece
+	first := 0 // the first unit of the current item
+	for idx := range items {
+		it := &items[idx]
+		last := first
+		for last < len(units) && units[last].item == idx {
+			last++
+		}
+		us := units[first:last]
+		first = last
+		if !it.text {
+			if len(us) > 0 && us[0].cStart < us[0].cEnd {
+				it.span = spanOf(us[0].cStart)
+			}
+			pieces = append(pieces, piece{it.node, it.span})
+			continue
+		}
+		orig := it.node.(*ast.Text)
+		// Group the pieces of this Text by span.
+		var groups []piece
+		var groupStart, groupEnd int
+		cur := -2
+		flush := func() {
+			if cur == -2 {
+				return
+			}
+			t := ast.NewTextSegment(text.NewSegment(groupStart, groupEnd))
+			t.SetRaw(orig.IsRaw())
+			groups = append(groups, piece{t, cur})
+		}
+		take := func(cStart, sStart, sEnd int) {
+			s := spanOf(cStart)
+			if s != cur {
+				flush()
+				cur, groupStart = s, sStart
+			}
+			groupEnd = sEnd
+		}
+		for _, u := range us {
+			if u.lineBreak || u.cStart == u.cEnd {
+				continue
+			}
+			if !u.split {
+				take(u.cStart, u.sStart, u.sEnd)
+				continue
+			}
+			// Cut a plain run at the span edges inside it.
+			at := u.cStart
+			for at < u.cEnd {
+				end := u.cEnd
+				k := sort.Search(len(snapped), func(k int) bool { return snapped[k].End > at })
+				if k < len(snapped) {
+					if snapped[k].Start > at {
+						end = min(end, snapped[k].Start)
+					} else {
+						end = min(end, snapped[k].End)
+					}
+				}
+				take(at, u.sStart+(at-u.cStart), u.sStart+(end-u.cStart))
+				at = end
+			}
+		}
+		flush()
+		if len(groups) == 0 {
+			// An empty Text (or only a line break): keep it as it is.
+			pieces = append(pieces, piece{orig, -1})
+			continue
+		}
+		lastText := groups[len(groups)-1].node.(*ast.Text)
+		lastText.SetSoftLineBreak(orig.SoftLineBreak())
+		lastText.SetHardLineBreak(orig.HardLineBreak())
+		pieces = append(pieces, groups...)
+	}
+	container.RemoveChildren(container)
+	opposite := dir.Opposite()
+	lang := ""
+	if opposite == RTL {
+		lang = "ar"
+	}
+	var iso *Isolate
+	isoSpan := -1
+	for _, p := range pieces {
+		if p.span < 0 {
+			iso, isoSpan = nil, -1
+			container.AppendChild(container, p.node)
+			continue
+		}
+		if iso == nil || isoSpan != p.span {
+			iso, isoSpan = NewIsolate(opposite, lang), p.span
+			container.AppendChild(container, iso)
+		}
+		iso.AppendChild(iso, p.node)
+	}
+	refRecurseInline(items, dir, src)
+}
+
+// refRecurseInline is recurseInline as it was before its fast paths.
+func refRecurseInline(items []item, dir Direction, src []byte) {
+	for _, it := range items {
+		if it.text || it.span >= 0 {
+			continue
+		}
+		switch it.node.(type) {
+		case *ast.String, *ast.CodeSpan, *ast.Image, *ast.RawHTML, *Isolate, *ast.AutoLink:
+			continue
+		}
+		if it.node.FirstChild() != nil {
+			refIsolateInline(it.node, dir, src)
+		}
+	}
+}
+
+// refNodeText is nodeText as it was before its fast paths.
+func refNodeText(n ast.Node, src []byte) string {
+	var b strings.Builder
+	var walk func(n ast.Node)
+	walk = func(n ast.Node) {
+		switch n := n.(type) {
+		case *ast.Text:
+			b.Write(n.Segment.Value(src))
+			if n.SoftLineBreak() || n.HardLineBreak() {
+				b.WriteByte(' ')
+			}
+			return
+		case *ast.String:
+			b.Write(n.Value)
+			return
+		case *ast.AutoLink:
+			b.Write(n.Label(src))
+			return
+		case *ast.RawHTML, *ast.Image:
+			return
+		}
+		for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+			walk(c)
+		}
+	}
+	walk(n)
+	return b.String()
 }

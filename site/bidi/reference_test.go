@@ -68,3 +68,33 @@ func FuzzTextUnits(f *testing.F) {
 		}
 	})
 }
+
+// TestExtensionReference converts the benchmark posts and the fuzz seeds
+// with Extension and with its first version: the output must be the same.
+func TestExtensionReference(t *testing.T) {
+	bodies, _ := benchPosts(t)
+	with, ref := newMarkdownWith(Extension{}), newMarkdownWith(refExtension{})
+	for _, body := range bodies {
+		if got, want := convert(t, with, string(body)), convert(t, ref, string(body)); got != want {
+			t.Errorf("the output changed for\n%s\ngot:\n%s\nwant:\n%s", body, got, want)
+		}
+	}
+}
+
+// FuzzExtensionReference checks Extension against its first version on
+// any markdown, valid UTF-8 or not.
+func FuzzExtensionReference(f *testing.F) {
+	for _, s := range fuzzSeeds {
+		f.Add(s)
+	}
+	for _, s := range []string{"*\xc3*\xa9 هنا", "عن \xc3\n\xa9", "| a |\n|---|\n| ب ١ |\n", "## عنوان\n\n- بند\n- بند {lang=en}\n",
+		"نص **عربي** و*مائل* و`رمز` و<b>وسم</b> و![صورة](x.png) و<https://x.kz> هنا", "&#x627; و\\* و&amp; هنا"} {
+		f.Add(s)
+	}
+	with, ref := newMarkdownWith(Extension{}), newMarkdownWith(refExtension{})
+	f.Fuzz(func(t *testing.T, src string) {
+		if got, want := convert(t, with, src), convert(t, ref, src); got != want {
+			t.Fatalf("the output changed for %q\ngot:\n%s\nwant:\n%s", src, got, want)
+		}
+	})
+}
