@@ -275,10 +275,17 @@ func ltrRuns(s string) (runs, phones []Span) {
 			}
 		case rtlPair(s, i):
 			// Hebrew, Arabic, Syriac, Thaana, N'Ko: outside runs. Take
-			// the whole word at once.
+			// the whole word at once, and the words after it that only
+			// a space separates (a stretch of one space holds no run).
 			size = 2
-			for rtlPair(s, i+size) {
-				size += 2
+			for {
+				if rtlPair(s, i+size) {
+					size += 2
+				} else if i+size < len(s) && s[i+size] == ' ' && rtlPair(s, i+size+1) {
+					size += 3
+				} else {
+					break
+				}
 			}
 		default:
 			var r rune

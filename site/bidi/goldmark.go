@@ -278,12 +278,22 @@ func isolateInline(container ast.Node, dir Direction, src []byte) {
 
 // isolateRuns is isolateInline without its first check.
 func isolateRuns(container ast.Node, dir Direction, src []byte) {
-	var items []item
+	// Size items and the combined text first: they would otherwise
+	// grow several times for a long paragraph.
+	n, size := 0, 0
+	for c := container.FirstChild(); c != nil; c = c.NextSibling() {
+		n++
+		size += 4 // a line break or an object replacement character
+		if t, ok := c.(*ast.Text); ok {
+			size += t.Segment.Len()
+		}
+	}
+	if n == 0 {
+		return
+	}
+	items := make([]item, 0, n)
 	for c := container.FirstChild(); c != nil; c = c.NextSibling() {
 		items = append(items, item{node: c, span: -1})
-	}
-	if len(items) == 0 {
-		return
 	}
 	own := IsRTLLetter
 	hardMark := "ا" // a letter of the container's direction: ends a run
@@ -291,7 +301,8 @@ func isolateRuns(container ast.Node, dir Direction, src []byte) {
 		own, hardMark = IsLTRLetter, "a"
 	}
 	var combined strings.Builder
-	var units []unit
+	combined.Grow(size)
+	units := make([]unit, 0, n+4)
 	add := func(i int, s string, u unit) {
 		u.item = i
 		u.cStart = combined.Len()
@@ -358,7 +369,7 @@ func isolateRuns(container ast.Node, dir Direction, src []byte) {
 	}
 	// Snap the spans outwards to whole units where a unit cannot be cut,
 	// then merge the ones that now touch.
-	var snapped []Span
+	snapped := make([]Span, 0, len(spans))
 	for _, sp := range spans {
 		if u := unitAt(sp.Start); u != nil && !u.split && u.cStart < sp.Start {
 			sp.Start = u.cStart
@@ -386,7 +397,8 @@ func isolateRuns(container ast.Node, dir Direction, src []byte) {
 		node ast.Node
 		span int
 	}
-	var pieces []piece
+	// Each span cuts at most two Text nodes.
+	pieces := make([]piece, 0, len(items)+2*len(snapped))
 	first := 0 // the first unit of the current item
 	for idx := range items {
 		it := &items[idx]
@@ -404,8 +416,8 @@ func isolateRuns(container ast.Node, dir Direction, src []byte) {
 			continue
 		}
 		orig := it.node.(*ast.Text)
-		// Group the pieces of this Text by span.
-		var groups []piece
+		// Group the pieces of this Text by span, in pieces[groups:].
+		groups := len(pieces)
 		var groupStart, groupEnd int
 		cur := -2
 		flush := func() {
@@ -414,7 +426,7 @@ func isolateRuns(container ast.Node, dir Direction, src []byte) {
 			}
 			t := ast.NewTextSegment(text.NewSegment(groupStart, groupEnd))
 			t.SetRaw(orig.IsRaw())
-			groups = append(groups, piece{t, cur})
+			pieces = append(pieces, piece{t, cur})
 		}
 		take := func(cStart, sStart, sEnd int) {
 			s := spanOf(cStart)
@@ -449,15 +461,14 @@ func isolateRuns(container ast.Node, dir Direction, src []byte) {
 			}
 		}
 		flush()
-		if len(groups) == 0 {
+		if len(pieces) == groups {
 			// An empty Text (or only a line break): keep it as it is.
 			pieces = append(pieces, piece{orig, -1})
 			continue
 		}
-		lastText := groups[len(groups)-1].node.(*ast.Text)
+		lastText := pieces[len(pieces)-1].node.(*ast.Text)
 		lastText.SetSoftLineBreak(orig.SoftLineBreak())
 		lastText.SetHardLineBreak(orig.HardLineBreak())
-		pieces = append(pieces, groups...)
 	}
 	container.RemoveChildren(container)
 	opposite := dir.Opposite()
