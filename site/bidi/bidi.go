@@ -94,9 +94,15 @@ const (
 // IsRTLLetter reports whether r is a letter (or a combining mark) of a
 // right-to-left script: Arabic, Hebrew, Syriac, Thaana, N'Ko and the like.
 func IsRTLLetter(r rune) bool {
+	if r < 0x0590 {
+		return false // inlined: most calls end here
+	}
+	return isRTLLetter(r)
+}
+
+// isRTLLetter is IsRTLLetter for r >= 0x0590.
+func isRTLLetter(r rune) bool {
 	switch {
-	case r < 0x0590:
-		return false
 	case r <= 0x08FF, r >= 0xFB1D && r <= 0xFDFF, r >= 0xFE70 && r <= 0xFEFF:
 		// Hebrew, Arabic, Syriac, Thaana, N'Ko, Samaritan, Mandaic and
 		// their presentation forms: every letter and mark there belongs
@@ -117,9 +123,14 @@ func IsRTLLetter(r rune) bool {
 // Latin, Cyrillic, Greek, and every other script not written from right
 // to left.
 func IsLTRLetter(r rune) bool {
-	if r < 0x80 {
-		return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z'
+	if r < utf8.RuneSelf {
+		return uint32(r|0x20)-'a' < 26 // a to z, A to Z; inlined
 	}
+	return isLTRLetter(r)
+}
+
+// isLTRLetter is IsLTRLetter for non-ASCII r.
+func isLTRLetter(r rune) bool {
 	if r >= 0x0590 && r <= 0x08FF {
 		return false
 	}
@@ -328,29 +339,30 @@ func rtlPair[T string | []byte](s T, i int) bool {
 // out and returns it.
 func candidateRuns(out []Span, s string, start, end int) []Span {
 	// Find unmatched brackets: they split the stretch.
+	// Brackets are ASCII, and in UTF-8 an ASCII byte is never part of
+	// another character: look at bytes. Short stacks stay on the stack.
 	type open struct {
 		at int
-		r  rune
+		c  byte
 	}
-	var stack []open
-	var cuts []int
-	for i := start; i < end; {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch r {
+	var stackBuf [4]open
+	var cutsBuf [4]int
+	stack, cuts := stackBuf[:0], cutsBuf[:0]
+	for i := start; i < end; i++ {
+		switch c := s[i]; c {
 		case '(', '[':
-			stack = append(stack, open{i, r})
+			stack = append(stack, open{i, c})
 		case ')', ']':
-			want := '('
-			if r == ']' {
+			want := byte('(')
+			if c == ']' {
 				want = '['
 			}
-			if n := len(stack); n > 0 && stack[n-1].r == want {
+			if n := len(stack); n > 0 && stack[n-1].c == want {
 				stack = stack[:n-1]
 			} else {
 				cuts = append(cuts, i)
 			}
 		}
-		i += size
 	}
 	for _, o := range stack {
 		cuts = append(cuts, o.at)
@@ -382,9 +394,15 @@ func sortInts(a []int) {
 	}
 }
 
+// isRunEdge reports whether r may start or end a run: a left-to-right
+// letter or an ASCII digit.
+func isRunEdge(r rune) bool {
+	return IsLTRLetter(r) || isASCIIDigit(r)
+}
+
 // trimRun trims s[start:end] to a run and reports whether it is one.
 func trimRun(s string, start, end int) (Span, bool) {
-	isEdge := func(r rune) bool { return IsLTRLetter(r) || isASCIIDigit(r) }
+	isEdge := isRunEdge
 	// Leading: skip to the first letter or digit.
 	for start < end {
 		r, size := utf8.DecodeRuneInString(s[start:end])
@@ -588,7 +606,7 @@ func Scan(s string) Script {
 			inWord = false
 		case IsLTRLetter(r):
 			sc.LTR++
-			if unicode.Is(unicode.Latin, r) {
+			if r < utf8.RuneSelf || unicode.Is(unicode.Latin, r) {
 				sc.Latin++
 			}
 			if !inWord {
@@ -651,14 +669,44 @@ func HTML(s string) string {
 	b.Grow(len(s) + len(spans)*24)
 	at := 0
 	for _, sp := range spans {
-		b.WriteString(html.EscapeString(s[at:sp.Start]))
+		escapeHTML(&b, s[at:sp.Start])
 		b.WriteString(`<span dir="ltr">`)
-		b.WriteString(html.EscapeString(s[sp.Start:sp.End]))
+		escapeHTML(&b, s[sp.Start:sp.End])
 		b.WriteString(`</span>`)
 		at = sp.End
 	}
-	b.WriteString(html.EscapeString(s[at:]))
+	escapeHTML(&b, s[at:])
 	return b.String()
+}
+
+// escapeHTML writes html.EscapeString(s) to b, without making a string.
+func escapeHTML(b *strings.Builder, s string) {
+	last := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c > '>' {
+			continue // most bytes: the five characters are below
+		}
+		var esc string
+		switch c {
+		case '&':
+			esc = "&amp;"
+		case '\'':
+			esc = "&#39;"
+		case '<':
+			esc = "&lt;"
+		case '>':
+			esc = "&gt;"
+		case '"':
+			esc = "&#34;"
+		default:
+			continue
+		}
+		b.WriteString(s[last:i])
+		b.WriteString(esc)
+		last = i + 1
+	}
+	b.WriteString(s[last:])
 }
 
 // Controls returns s for a plain-text sink read by programs of unknown
