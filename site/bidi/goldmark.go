@@ -416,6 +416,7 @@ func isolateRuns(container ast.Node, dir Direction, src []byte) {
 			continue
 		}
 		orig := it.node.(*ast.Text)
+		soft, hard := orig.SoftLineBreak(), orig.HardLineBreak()
 		// Group the pieces of this Text by span, in pieces[groups:].
 		groups := len(pieces)
 		var groupStart, groupEnd int
@@ -424,8 +425,17 @@ func isolateRuns(container ast.Node, dir Direction, src []byte) {
 			if cur == -2 {
 				return
 			}
-			t := ast.NewTextSegment(text.NewSegment(groupStart, groupEnd))
-			t.SetRaw(orig.IsRaw())
+			// The first group reuses orig (the children are all put
+			// back below): a Text is rendered from its segment and
+			// flags alone.
+			t := orig
+			if len(pieces) > groups {
+				t = ast.NewTextSegment(text.Segment{})
+				t.SetRaw(orig.IsRaw())
+			}
+			t.Segment = text.NewSegment(groupStart, groupEnd)
+			t.SetSoftLineBreak(false)
+			t.SetHardLineBreak(false)
 			pieces = append(pieces, piece{t, cur})
 		}
 		take := func(cStart, sStart, sEnd int) {
@@ -467,8 +477,8 @@ func isolateRuns(container ast.Node, dir Direction, src []byte) {
 			continue
 		}
 		lastText := pieces[len(pieces)-1].node.(*ast.Text)
-		lastText.SetSoftLineBreak(orig.SoftLineBreak())
-		lastText.SetHardLineBreak(orig.HardLineBreak())
+		lastText.SetSoftLineBreak(soft)
+		lastText.SetHardLineBreak(hard)
 	}
 	container.RemoveChildren(container)
 	opposite := dir.Opposite()
