@@ -402,11 +402,10 @@ func isRunEdge(r rune) bool {
 
 // trimRun trims s[start:end] to a run and reports whether it is one.
 func trimRun(s string, start, end int) (Span, bool) {
-	isEdge := isRunEdge
 	// Leading: skip to the first letter or digit.
 	for start < end {
 		r, size := utf8.DecodeRuneInString(s[start:end])
-		if isEdge(r) {
+		if isRunEdge(r) {
 			break
 		}
 		start += size
@@ -432,7 +431,7 @@ func trimRun(s string, start, end int) (Span, bool) {
 		start = word
 		for start < end {
 			r, size := utf8.DecodeRuneInString(s[start:end])
-			if isEdge(r) {
+			if isRunEdge(r) {
 				break
 			}
 			start += size
@@ -443,7 +442,7 @@ func trimRun(s string, start, end int) (Span, bool) {
 	url := strings.Contains(s[start:end], "://")
 	for end > start {
 		r, size := utf8.DecodeLastRuneInString(s[start:end])
-		if isEdge(r) || url && r == '/' && end-size > start && isEdge(lastRune(s[start:end-size])) {
+		if isRunEdge(r) || url && r == '/' && end-size > start && isRunEdge(lastRune(s[start:end-size])) {
 			break
 		}
 		if r == '+' || r == '#' {
@@ -453,7 +452,7 @@ func trimRun(s string, start, end int) (Span, bool) {
 			}
 			if j > start {
 				p, _ := utf8.DecodeLastRuneInString(s[start:j])
-				if isEdge(p) {
+				if isRunEdge(p) {
 					break
 				}
 			}
