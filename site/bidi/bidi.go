@@ -276,7 +276,7 @@ func ltrRuns(s string) (runs, phones []Span) {
 			// Only a digit, '+' or '(' starts a number. ASCII bytes are
 			// never part of another character, so every one of them is
 			// seen here.
-			if c >= '(' && c <= '9' && i >= phoneNext {
+			if (c >= '0' && c <= '9' || c == '+' || c == '(') && i >= phoneNext {
 				var sp Span
 				var found bool
 				sp, found, phoneNext = phoneAt(s, i)
