@@ -299,10 +299,10 @@ func refHTML(s string) string {
 
 // refWhollyLTR is WhollyLTR as it was before its fast paths.
 func refWhollyLTR(s string) bool {
-	if strings.IndexFunc(s, IsRTLLetter) >= 0 {
+	if strings.IndexFunc(s, refIsRTLLetter) >= 0 {
 		return false
 	}
-	sc := Scan(s)
+	sc := refScan(s)
 	return sc.RTL == 0 && sc.Words >= 2
 }
 
@@ -703,4 +703,63 @@ func refNodeText(n ast.Node, src []byte) string {
 	}
 	walk(n)
 	return b.String()
+}
+
+// refIsRTLLetter is IsRTLLetter as it was before its fast paths.
+func refIsRTLLetter(r rune) bool {
+	switch {
+	case r < 0x0590:
+		return false
+	case r <= 0x08FF, r >= 0xFB1D && r <= 0xFDFF, r >= 0xFE70 && r <= 0xFEFF:
+		// Hebrew, Arabic, Syriac, Thaana, N'Ko, Samaritan, Mandaic and
+		// their presentation forms: every letter and mark there belongs
+		// to a right-to-left script (tatweel too, a strong Arabic
+		// character).
+		return unicode.IsLetter(r) || unicode.Is(unicode.Mn, r)
+	case r < 0x10800:
+		return false
+	}
+	return unicode.IsLetter(r) && unicode.In(r, unicode.Adlam, unicode.Hanifi_Rohingya, unicode.Yezidi,
+		unicode.Imperial_Aramaic, unicode.Phoenician, unicode.Kharoshthi, unicode.Old_South_Arabian, unicode.Avestan,
+		unicode.Mende_Kikakui, unicode.Old_Hungarian, unicode.Sogdian, unicode.Elymaic, unicode.Nabataean, unicode.Palmyrene,
+		unicode.Hatran, unicode.Lydian, unicode.Cypriot, unicode.Old_North_Arabian, unicode.Manichaean, unicode.Psalter_Pahlavi,
+		unicode.Inscriptional_Pahlavi, unicode.Inscriptional_Parthian, unicode.Old_Sogdian, unicode.Chorasmian, unicode.Old_Uyghur)
+}
+
+// refIsLTRLetter is IsLTRLetter as it was before its fast paths.
+func refIsLTRLetter(r rune) bool {
+	if r < 0x80 {
+		return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z'
+	}
+	if r >= 0x0590 && r <= 0x08FF {
+		return false
+	}
+	return unicode.IsLetter(r) && !refIsRTLLetter(r)
+}
+
+// refScan is Scan as it was before its fast paths.
+func refScan(s string) Script {
+	var sc Script
+	inWord := false
+	for _, r := range s {
+		switch {
+		case refIsRTLLetter(r):
+			if unicode.IsLetter(r) {
+				sc.RTL++
+			}
+			inWord = false
+		case refIsLTRLetter(r):
+			sc.LTR++
+			if unicode.Is(unicode.Latin, r) {
+				sc.Latin++
+			}
+			if !inWord {
+				sc.Words++
+				inWord = true
+			}
+		case isSpace(r) || unicode.IsPunct(r) && r != '\'' && r != '’' && r != '-':
+			inWord = false
+		}
+	}
+	return sc
 }

@@ -3,6 +3,7 @@ package bidi
 import (
 	"slices"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -40,6 +41,9 @@ func FuzzSpansReference(f *testing.F) {
 		}
 		if got, want := HTML(s), refHTML(s); got != want {
 			t.Fatalf("HTML(%q) = %q, want %q", s, got, want)
+		}
+		if got, want := Scan(s), refScan(s); got != want {
+			t.Fatalf("Scan(%q) = %+v, want %+v", s, got, want)
 		}
 	})
 }
@@ -97,4 +101,22 @@ func FuzzExtensionReference(f *testing.F) {
 			t.Fatalf("the output changed for %q\ngot:\n%s\nwant:\n%s", src, got, want)
 		}
 	})
+}
+
+// TestLettersReference checks IsLTRLetter, IsRTLLetter and Scan against
+// their first versions for every rune, and a few invalid ones.
+func TestLettersReference(t *testing.T) {
+	for r := rune(-2); r <= unicode.MaxRune+2; r++ {
+		if got, want := IsLTRLetter(r), refIsLTRLetter(r); got != want {
+			t.Fatalf("IsLTRLetter(%U) = %v, want %v", r, got, want)
+		}
+		if got, want := IsRTLLetter(r), refIsRTLLetter(r); got != want {
+			t.Fatalf("IsRTLLetter(%U) = %v, want %v", r, got, want)
+		}
+	}
+	for _, s := range append(fuzzSeeds, "Ĳssel Ωmega Ꭰ", "\xff a") {
+		if got, want := Scan(s), refScan(s); got != want {
+			t.Errorf("Scan(%q) = %+v, want %+v", s, got, want)
+		}
+	}
 }
