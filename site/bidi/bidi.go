@@ -94,9 +94,15 @@ const (
 // IsRTLLetter reports whether r is a letter (or a combining mark) of a
 // right-to-left script: Arabic, Hebrew, Syriac, Thaana, N'Ko and the like.
 func IsRTLLetter(r rune) bool {
+	if r < 0x0590 {
+		return false // inlined: most calls end here
+	}
+	return isRTLLetter(r)
+}
+
+// isRTLLetter is IsRTLLetter for r >= 0x0590.
+func isRTLLetter(r rune) bool {
 	switch {
-	case r < 0x0590:
-		return false
 	case r <= 0x08FF, r >= 0xFB1D && r <= 0xFDFF, r >= 0xFE70 && r <= 0xFEFF:
 		// Hebrew, Arabic, Syriac, Thaana, N'Ko, Samaritan, Mandaic and
 		// their presentation forms: every letter and mark there belongs
@@ -117,9 +123,14 @@ func IsRTLLetter(r rune) bool {
 // Latin, Cyrillic, Greek, and every other script not written from right
 // to left.
 func IsLTRLetter(r rune) bool {
-	if r < 0x80 {
-		return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z'
+	if r < utf8.RuneSelf {
+		return uint32(r|0x20)-'a' < 26 // a to z, A to Z; inlined
 	}
+	return isLTRLetter(r)
+}
+
+// isLTRLetter is IsLTRLetter for non-ASCII r.
+func isLTRLetter(r rune) bool {
 	if r >= 0x0590 && r <= 0x08FF {
 		return false
 	}
@@ -150,13 +161,15 @@ func Spans(s string, base Direction) []Span {
 	if base == LTR {
 		return rtlRuns(s)
 	}
-	spans := ltrRuns(s)
-	phones := phoneNumbers(s)
+	spans, phones := ltrRuns(s)
 	if len(phones) == 0 {
 		return spans
 	}
+	if len(spans) == 0 {
+		return phones
+	}
 	// Keep the phone numbers that no run of words already holds.
-	var out []Span
+	out := make([]Span, 0, len(spans)+len(phones))
 	i := 0
 	for _, p := range phones {
 		for i < len(spans) && spans[i].End <= p.Start {
@@ -169,6 +182,40 @@ func Spans(s string, base Direction) []Span {
 		out = append(out, p)
 	}
 	return append(out, spans[i:]...)
+}
+
+// mayHaveSpans reports whether Spans(s, RTL) may find anything in s. It
+// is false when s is valid UTF-8 and holds no ASCII digit and no
+// left-to-right letter, as most Arabic text does: a run of words needs a
+// left-to-right letter, and a phone number a digit. It is much cheaper
+// than Spans. (Invalid UTF-8 is reported true so that isolateInline may
+// test pieces of text one by one: valid pieces joined make no new
+// character.)
+func mayHaveSpans[T string | []byte](s T) bool {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= '0' && c <= '9' || c|0x20 >= 'a' && c|0x20 <= 'z' {
+				return true
+			}
+			i++
+			continue
+		}
+		for rtlPair(s, i) {
+			i += 2
+		}
+		if i == len(s) || s[i] < utf8.RuneSelf {
+			continue
+		}
+		// DecodeRuneInString reads at most UTFMax bytes; for a []byte,
+		// the short conversion does not allocate.
+		r, size := utf8.DecodeRuneInString(string(s[i:min(i+utf8.UTFMax, len(s))]))
+		if size == 1 || IsLTRLetter(r) { // invalid, or a letter
+			return true
+		}
+		i += size
+	}
+	return false
 }
 
 // inLTRRun reports whether r may appear inside a left-to-right run (not
@@ -191,65 +238,136 @@ func inLTRRun(r rune) bool {
 	return false
 }
 
-// ltrRuns finds the left-to-right runs of s.
-func ltrRuns(s string) []Span {
-	var out []Span
-	start := -1
-	flush := func(end int) {
-		if start >= 0 {
-			out = append(out, candidateRuns(s, start, end)...)
+// The ASCII characters for which inLTRRun is true, as bit sets: bit c of
+// ltrRunLow for c < 64, bit c-64 of ltrRunHigh for the others.
+const (
+	ltrRunLow = 1<<'\t' | 1<<'\n' | 1<<' ' | 1<<'!' | 1<<'#' | 1<<'%' | 1<<'&' | 1<<'\'' |
+		1<<'(' | 1<<')' | 1<<'+' | 1<<'-' | 1<<'.' | 1<<'/' | 0x3FF<<'0' | 1<<':' | 1<<'=' | 1<<'?'
+	ltrRunHigh = 1<<('@'-64) | 0x3FFFFFF<<('A'-64) | 1<<('['-64) | 1<<(']'-64) | 1<<('_'-64) |
+		0x3FFFFFF<<('a'-64) | 1<<('~'-64)
+)
+
+// asciiInLTRRun is inLTRRun for an ASCII character.
+func asciiInLTRRun(c byte) bool {
+	if c < 64 {
+		return uint64(ltrRunLow)>>c&1 != 0
+	}
+	return uint64(ltrRunHigh)>>(c-64)&1 != 0
+}
+
+// ltrRuns finds the left-to-right runs of s, and its phone numbers (see
+// phoneAt) in the same pass.
+//
+// For runs, it cuts s into stretches of characters that may belong to a
+// run (inLTRRun), and looks for runs in those that hold a left-to-right
+// letter: a stretch without one, such as a space between Arabic words,
+// holds no run (see trimRun).
+func ltrRuns(s string) (runs, phones []Span) {
+	start := -1     // where the current stretch starts, or -1
+	letter := false // whether the current stretch holds a letter
+	phoneNext := 0  // where the next phone number may start
+	for i := 0; i < len(s); {
+		c := s[i]
+		in, isLetter, size := false, false, 1
+		switch {
+		case c < utf8.RuneSelf:
+			in = asciiInLTRRun(c)
+			isLetter = c|0x20 >= 'a' && c|0x20 <= 'z'
+			// Only a digit, '+' or '(' starts a number. ASCII bytes are
+			// never part of another character, so every one of them is
+			// seen here.
+			if (c >= '0' && c <= '9' || c == '+' || c == '(') && i >= phoneNext {
+				var sp Span
+				var found bool
+				sp, found, phoneNext = phoneAt(s, i)
+				if found {
+					phones = append(phones, sp)
+				}
+			}
+		case rtlPair(s, i):
+			// Hebrew, Arabic, Syriac, Thaana, N'Ko: outside runs. Take
+			// the whole word at once, and the words after it that only
+			// a space separates (a stretch of one space holds no run).
+			size = 2
+			for {
+				if rtlPair(s, i+size) {
+					size += 2
+				} else if i+size < len(s) && s[i+size] == ' ' && rtlPair(s, i+size+1) {
+					size += 3
+				} else {
+					break
+				}
+			}
+		default:
+			var r rune
+			r, size = utf8.DecodeRuneInString(s[i:])
+			in = inLTRRun(r)
+			isLetter = in && IsLTRLetter(r)
+		}
+		switch {
+		case in && start < 0:
+			start, letter = i, isLetter
+		case in:
+			letter = letter || isLetter
+		case start >= 0:
+			if letter {
+				runs = candidateRuns(runs, s, start, i)
+			}
 			start = -1
 		}
+		i += size
 	}
-	for i, r := range s {
-		if inLTRRun(r) {
-			if start < 0 {
-				start = i
-			}
-			continue
-		}
-		flush(i)
+	if start >= 0 && letter {
+		runs = candidateRuns(runs, s, start, len(s))
 	}
-	flush(len(s))
-	return out
+	return runs, phones
+}
+
+// rtlPair reports whether s[i:i+2] is a character from U+05C0 to U+07FF:
+// Hebrew, Arabic, Syriac, Thaana and N'Ko, all right-to-left letters,
+// marks, digits and punctuation, which neither IsLTRLetter nor inLTRRun
+// accept. Its test is much cheaper than decoding.
+func rtlPair[T string | []byte](s T, i int) bool {
+	return i+1 < len(s) && s[i]-0xD7 <= 0xDF-0xD7 && s[i+1]&0xC0 == 0x80
 }
 
 // candidateRuns turns s[start:end], a stretch of characters that may
 // belong to a run, into runs: unmatched brackets split it, each piece is
 // trimmed to start on a letter or digit and end on a letter, a digit or a
 // trailing + or #, leading words without letters (numbers, dates) are
-// dropped, and a piece without a letter is no run.
-func candidateRuns(s string, start, end int) []Span {
+// dropped, and a piece without a letter is no run. It appends the runs to
+// out and returns it.
+func candidateRuns(out []Span, s string, start, end int) []Span {
 	// Find unmatched brackets: they split the stretch.
+	// Brackets are ASCII, and in UTF-8 an ASCII byte is never part of
+	// another character: look at bytes. Short stacks stay on the stack.
 	type open struct {
 		at int
-		r  rune
+		c  byte
 	}
-	var stack []open
-	var cuts []int
-	for i := start; i < end; {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch r {
+	var stackBuf [4]open
+	var cutsBuf [4]int
+	stack, cuts := stackBuf[:0], cutsBuf[:0]
+	for i := start; i < end; i++ {
+		switch c := s[i]; c {
 		case '(', '[':
-			stack = append(stack, open{i, r})
+			stack = append(stack, open{i, c})
 		case ')', ']':
-			want := '('
-			if r == ']' {
+			want := byte('(')
+			if c == ']' {
 				want = '['
 			}
-			if n := len(stack); n > 0 && stack[n-1].r == want {
+			if n := len(stack); n > 0 && stack[n-1].c == want {
 				stack = stack[:n-1]
 			} else {
 				cuts = append(cuts, i)
 			}
 		}
-		i += size
 	}
 	for _, o := range stack {
 		cuts = append(cuts, o.at)
 	}
 	sortInts(cuts)
-	var out []Span
 	from := start
 	for _, c := range cuts {
 		if sp, ok := trimRun(s, from, c); ok {
@@ -276,13 +394,18 @@ func sortInts(a []int) {
 	}
 }
 
+// isRunEdge reports whether r may start or end a run: a left-to-right
+// letter or an ASCII digit.
+func isRunEdge(r rune) bool {
+	return IsLTRLetter(r) || isASCIIDigit(r)
+}
+
 // trimRun trims s[start:end] to a run and reports whether it is one.
 func trimRun(s string, start, end int) (Span, bool) {
-	isEdge := func(r rune) bool { return IsLTRLetter(r) || isASCIIDigit(r) }
 	// Leading: skip to the first letter or digit.
 	for start < end {
 		r, size := utf8.DecodeRuneInString(s[start:end])
-		if isEdge(r) {
+		if isRunEdge(r) {
 			break
 		}
 		start += size
@@ -308,7 +431,7 @@ func trimRun(s string, start, end int) (Span, bool) {
 		start = word
 		for start < end {
 			r, size := utf8.DecodeRuneInString(s[start:end])
-			if isEdge(r) {
+			if isRunEdge(r) {
 				break
 			}
 			start += size
@@ -319,7 +442,7 @@ func trimRun(s string, start, end int) (Span, bool) {
 	url := strings.Contains(s[start:end], "://")
 	for end > start {
 		r, size := utf8.DecodeLastRuneInString(s[start:end])
-		if isEdge(r) || url && r == '/' && end-size > start && isEdge(lastRune(s[start:end-size])) {
+		if isRunEdge(r) || url && r == '/' && end-size > start && isRunEdge(lastRune(s[start:end-size])) {
 			break
 		}
 		if r == '+' || r == '#' {
@@ -329,7 +452,7 @@ func trimRun(s string, start, end int) (Span, bool) {
 			}
 			if j > start {
 				p, _ := utf8.DecodeLastRuneInString(s[start:j])
-				if isEdge(p) {
+				if isRunEdge(p) {
 					break
 				}
 			}
@@ -347,35 +470,26 @@ func trimRun(s string, start, end int) (Span, bool) {
 	return Span{}, false
 }
 
-// phoneNumbers finds phone numbers and signed numbers: a "+" before a
-// digit ("+962 6 593 3000", "+2"), or groups of digits separated by
-// spaces or brackets with at least seven digits in all ("06 593 3000").
-// Groups may be separated by one space, "-", "." or a bracketed group
-// "(6)". Without them the browser would show the groups in reverse order,
-// or the "+" after the number.
-func phoneNumbers(s string) []Span {
-	var out []Span
-	i := 0
-	for i < len(s) {
-		c := s[i]
-		startsPlus := c == '+' && i+1 < len(s) && isASCIIDigit(rune(s[i+1]))
-		startsDigit := isASCIIDigit(rune(c)) || c == '(' && i+1 < len(s) && isASCIIDigit(rune(s[i+1]))
-		if !(startsPlus || startsDigit) || i > 0 && !phoneBoundary(s[:i]) {
-			// Only ASCII bytes start a number, and in UTF-8 they are
-			// never part of another character: step byte by byte.
-			i++
-			continue
-		}
-		end, digits, groups, spaced := scanPhone(s, i)
-		if startsPlus && digits > 0 || groups >= 2 && digits >= 7 && spaced {
-			out = append(out, Span{Start: i, End: end, Kind: Phone})
-			i = end
-			continue
-		}
-		// Skip the number, so that a phone number is not found in its tail.
-		i = max(end, i+1)
+// phoneAt looks for a phone number or a signed number at s[i]: a "+"
+// before a digit ("+962 6 593 3000", "+2"), or groups of digits separated
+// by spaces or brackets with at least seven digits in all ("06 593
+// 3000"). Groups may be separated by one space, "-", "." or a bracketed
+// group "(6)". Without isolation the browser would show the groups in
+// reverse order, or the "+" after the number. It returns the number, if
+// found, and where the next one may start: after a number, so that no
+// phone number is found in its tail.
+func phoneAt(s string, i int) (sp Span, found bool, next int) {
+	c := s[i]
+	startsPlus := c == '+' && i+1 < len(s) && isASCIIDigit(rune(s[i+1]))
+	startsDigit := isASCIIDigit(rune(c)) || c == '(' && i+1 < len(s) && isASCIIDigit(rune(s[i+1]))
+	if !(startsPlus || startsDigit) || i > 0 && !phoneBoundary(s[:i]) {
+		return Span{}, false, i + 1
 	}
-	return out
+	end, digits, groups, spaced := scanPhone(s, i)
+	if startsPlus && digits > 0 || groups >= 2 && digits >= 7 && spaced {
+		return Span{Start: i, End: end, Kind: Phone}, true, end
+	}
+	return Span{}, false, max(end, i+1)
 }
 
 // phoneBoundary reports whether a number may start after before: not in
@@ -491,7 +605,7 @@ func Scan(s string) Script {
 			inWord = false
 		case IsLTRLetter(r):
 			sc.LTR++
-			if unicode.Is(unicode.Latin, r) {
+			if r < utf8.RuneSelf || unicode.Is(unicode.Latin, r) {
 				sc.Latin++
 			}
 			if !inWord {
@@ -534,8 +648,10 @@ func LangOf(s string) string {
 // string is one <span dir="ltr">, with lang="en" when its letters are
 // Latin.
 func HTML(s string) string {
-	if s == "" {
-		return ""
+	if !mayHaveSpans(s) {
+		// Neither wholly left-to-right nor holding a run (most Arabic
+		// titles).
+		return html.EscapeString(s)
 	}
 	if WhollyLTR(s) {
 		open := `<span dir="ltr">`
@@ -552,14 +668,44 @@ func HTML(s string) string {
 	b.Grow(len(s) + len(spans)*24)
 	at := 0
 	for _, sp := range spans {
-		b.WriteString(html.EscapeString(s[at:sp.Start]))
+		escapeHTML(&b, s[at:sp.Start])
 		b.WriteString(`<span dir="ltr">`)
-		b.WriteString(html.EscapeString(s[sp.Start:sp.End]))
+		escapeHTML(&b, s[sp.Start:sp.End])
 		b.WriteString(`</span>`)
 		at = sp.End
 	}
-	b.WriteString(html.EscapeString(s[at:]))
+	escapeHTML(&b, s[at:])
 	return b.String()
+}
+
+// escapeHTML writes html.EscapeString(s) to b, without making a string.
+func escapeHTML(b *strings.Builder, s string) {
+	last := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c > '>' {
+			continue // most bytes: the five characters are below
+		}
+		var esc string
+		switch c {
+		case '&':
+			esc = "&amp;"
+		case '\'':
+			esc = "&#39;"
+		case '<':
+			esc = "&lt;"
+		case '>':
+			esc = "&gt;"
+		case '"':
+			esc = "&#34;"
+		default:
+			continue
+		}
+		b.WriteString(s[last:i])
+		b.WriteString(esc)
+		last = i + 1
+	}
+	b.WriteString(s[last:])
 }
 
 // Controls returns s for a plain-text sink read by programs of unknown

@@ -1,6 +1,7 @@
 package bidi
 
 import (
+	"bytes"
 	"html"
 	"regexp"
 	"sort"
@@ -142,16 +143,21 @@ func walkBlocks(n ast.Node, dir Direction, src []byte) {
 // (<p>, <h2>); otherwise (a tight list item's text) its content is
 // wrapped in an Isolate.
 func textBlock(b ast.Node, dir Direction, src []byte, attrs bool) {
+	if dir == RTL && !mayHoldRuns(b, src) {
+		// No marker (it has ASCII letters), not wholly left-to-right,
+		// and no run to isolate: most Arabic list items and headings.
+		return
+	}
 	lang := trimMarker(b, src)
 	blockDir := dir
 	switch {
 	case lang != "":
 		blockDir = DirOfLang(lang)
-	case dir == RTL && WhollyLTR(nodeText(b, src)):
+	case dir == RTL && !hasRTLLetter(b, src) && WhollyLTR(nodeText(b, src)):
 		blockDir, lang = LTR, LangOf(nodeText(b, src))
 	}
 	if lang == "" && blockDir == dir {
-		isolateInline(b, dir, src)
+		isolateRuns(b, dir, src)
 		return
 	}
 	container := b
@@ -171,7 +177,7 @@ func textBlock(b ast.Node, dir Direction, src []byte, attrs bool) {
 		b.AppendChild(b, iso)
 		container = iso
 	}
-	isolateInline(container, blockDir, src)
+	isolateRuns(container, blockDir, src)
 	if blockDir == LTR {
 		englishQuotes(container)
 	}
@@ -184,8 +190,11 @@ func trimMarker(b ast.Node, src []byte) string {
 	if !ok || t.Segment.Padding != 0 {
 		return ""
 	}
-	v := string(t.Segment.Value(src))
-	rest, lang := TrimMarker(v)
+	v := t.Segment.Value(src)
+	if !bytes.HasSuffix(bytes.TrimRight(v, " \t"), []byte("}")) {
+		return "" // markerRe cannot match
+	}
+	rest, lang := TrimMarker(string(v))
 	if lang == "" {
 		return ""
 	}
@@ -261,12 +270,30 @@ type unit struct {
 // container, which is in text of direction dir, and recurses into the
 // elements left outside the runs.
 func isolateInline(container ast.Node, dir Direction, src []byte) {
-	var items []item
+	if dir == RTL && !mayHoldRuns(container, src) {
+		return
+	}
+	isolateRuns(container, dir, src)
+}
+
+// isolateRuns is isolateInline without its first check.
+func isolateRuns(container ast.Node, dir Direction, src []byte) {
+	// Size items and the combined text first: they would otherwise
+	// grow several times for a long paragraph.
+	n, size := 0, 0
+	for c := container.FirstChild(); c != nil; c = c.NextSibling() {
+		n++
+		size += 4 // a line break or an object replacement character
+		if t, ok := c.(*ast.Text); ok {
+			size += t.Segment.Len()
+		}
+	}
+	if n == 0 {
+		return
+	}
+	items := make([]item, 0, n)
 	for c := container.FirstChild(); c != nil; c = c.NextSibling() {
 		items = append(items, item{node: c, span: -1})
-	}
-	if len(items) == 0 {
-		return
 	}
 	own := IsRTLLetter
 	hardMark := "ا" // a letter of the container's direction: ends a run
@@ -274,7 +301,8 @@ func isolateInline(container ast.Node, dir Direction, src []byte) {
 		own, hardMark = IsLTRLetter, "a"
 	}
 	var combined strings.Builder
-	var units []unit
+	combined.Grow(size)
+	units := make([]unit, 0, n+4)
 	add := func(i int, s string, u unit) {
 		u.item = i
 		u.cStart = combined.Len()
@@ -341,7 +369,7 @@ func isolateInline(container ast.Node, dir Direction, src []byte) {
 	}
 	// Snap the spans outwards to whole units where a unit cannot be cut,
 	// then merge the ones that now touch.
-	var snapped []Span
+	snapped := make([]Span, 0, len(spans))
 	for _, sp := range spans {
 		if u := unitAt(sp.Start); u != nil && !u.split && u.cStart < sp.Start {
 			sp.Start = u.cStart
@@ -369,7 +397,8 @@ func isolateInline(container ast.Node, dir Direction, src []byte) {
 		node ast.Node
 		span int
 	}
-	var pieces []piece
+	// Each span cuts at most two Text nodes.
+	pieces := make([]piece, 0, len(items)+2*len(snapped))
 	first := 0 // the first unit of the current item
 	for idx := range items {
 		it := &items[idx]
@@ -387,17 +416,27 @@ func isolateInline(container ast.Node, dir Direction, src []byte) {
 			continue
 		}
 		orig := it.node.(*ast.Text)
-		// Group the pieces of this Text by span.
-		var groups []piece
+		soft, hard := orig.SoftLineBreak(), orig.HardLineBreak()
+		// Group the pieces of this Text by span, in pieces[groups:].
+		groups := len(pieces)
 		var groupStart, groupEnd int
 		cur := -2
 		flush := func() {
 			if cur == -2 {
 				return
 			}
-			t := ast.NewTextSegment(text.NewSegment(groupStart, groupEnd))
-			t.SetRaw(orig.IsRaw())
-			groups = append(groups, piece{t, cur})
+			// The first group reuses orig (the children are all put
+			// back below): a Text is rendered from its segment and
+			// flags alone.
+			t := orig
+			if len(pieces) > groups {
+				t = ast.NewTextSegment(text.Segment{})
+				t.SetRaw(orig.IsRaw())
+			}
+			t.Segment = text.NewSegment(groupStart, groupEnd)
+			t.SetSoftLineBreak(false)
+			t.SetHardLineBreak(false)
+			pieces = append(pieces, piece{t, cur})
 		}
 		take := func(cStart, sStart, sEnd int) {
 			s := spanOf(cStart)
@@ -432,15 +471,14 @@ func isolateInline(container ast.Node, dir Direction, src []byte) {
 			}
 		}
 		flush()
-		if len(groups) == 0 {
+		if len(pieces) == groups {
 			// An empty Text (or only a line break): keep it as it is.
 			pieces = append(pieces, piece{orig, -1})
 			continue
 		}
-		lastText := groups[len(groups)-1].node.(*ast.Text)
-		lastText.SetSoftLineBreak(orig.SoftLineBreak())
-		lastText.SetHardLineBreak(orig.HardLineBreak())
-		pieces = append(pieces, groups...)
+		lastText := pieces[len(pieces)-1].node.(*ast.Text)
+		lastText.SetSoftLineBreak(soft)
+		lastText.SetHardLineBreak(hard)
 	}
 	container.RemoveChildren(container)
 	opposite := dir.Opposite()
@@ -487,7 +525,19 @@ func recurseInline(items []item, dir Direction, src []byte) {
 // decoded "" (its text is the source's).
 func textUnits(src []byte, start, stop int, fn func(decoded string, a, b int)) {
 	plain := start
-	for i := start; i < stop; {
+	// Only a backslash or an ampersand may start a unit: jump from one to
+	// the next.
+	backslash, amp := indexFrom(src, start, stop, '\\'), indexFrom(src, start, stop, '&')
+	for i := start; ; {
+		if backslash < i {
+			backslash = indexFrom(src, i, stop, '\\')
+		}
+		if amp < i {
+			amp = indexFrom(src, i, stop, '&')
+		}
+		if i = min(backslash, amp); i >= stop {
+			break
+		}
 		c := src[i]
 		n := 0
 		var decoded string
@@ -513,6 +563,14 @@ func textUnits(src []byte, start, stop int, fn func(decoded string, a, b int)) {
 	if plain < stop {
 		fn("", plain, stop)
 	}
+}
+
+// indexFrom returns the index of the first c in src[from:stop], or stop.
+func indexFrom(src []byte, from, stop int, c byte) int {
+	if k := bytes.IndexByte(src[from:stop], c); k >= 0 {
+		return from + k
+	}
+	return stop
 }
 
 // entityLen returns the length of the entity or character reference at
@@ -549,6 +607,54 @@ func entityLen(b []byte) int {
 
 func isASCIIPunct(c byte) bool {
 	return c >= '!' && c <= '/' || c >= ':' && c <= '@' || c >= '[' && c <= '`' || c >= '{' && c <= '~'
+}
+
+// mayHoldRuns reports whether the bidi pass may change n, a block or an
+// inline element in right-to-left text. It is false when no text under n
+// (the Text, String and AutoLink nodes that nodeText and isolateInline
+// read) holds an ASCII digit or a left-to-right letter (see mayHaveSpans),
+// and all of it is valid UTF-8, so that joining pieces makes no new
+// character. Then nothing under n is isolated: references and escapes
+// only decode to such characters from ASCII letters or digits; and the
+// block has no language marker and is not wholly left-to-right.
+func mayHoldRuns(n ast.Node, src []byte) bool {
+	switch n := n.(type) {
+	case *ast.Text:
+		return mayHaveSpans(src[n.Segment.Start:n.Segment.Stop]) // padding is spaces
+	case *ast.String:
+		return mayHaveSpans(n.Value)
+	case *ast.AutoLink:
+		return mayHaveSpans(n.Label(src))
+	}
+	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+		if mayHoldRuns(c, src) {
+			return true
+		}
+	}
+	return false
+}
+
+// hasRTLLetter reports whether one of the pieces of nodeText(n, src) holds
+// a right-to-left letter. Then nodeText holds it too (joining pieces never
+// changes the valid characters in them), and n is not wholly
+// left-to-right; this is found without building the text.
+func hasRTLLetter(n ast.Node, src []byte) bool {
+	switch n := n.(type) {
+	case *ast.Text:
+		return bytes.IndexFunc(n.Segment.Value(src), IsRTLLetter) >= 0
+	case *ast.String:
+		return bytes.IndexFunc(n.Value, IsRTLLetter) >= 0
+	case *ast.AutoLink:
+		return bytes.IndexFunc(n.Label(src), IsRTLLetter) >= 0
+	case *ast.RawHTML, *ast.Image:
+		return false
+	}
+	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+		if hasRTLLetter(c, src) {
+			return true
+		}
+	}
+	return false
 }
 
 // nodeText returns the text of n and its descendants, roughly as shown:

@@ -13,15 +13,21 @@ import (
 // footnotes, a typographer that makes «…»), with or without the bidi
 // extension.
 func newMarkdown(withBidi bool) goldmark.Markdown {
+	if withBidi {
+		return newMarkdownWith(Extension{})
+	}
+	return newMarkdownWith()
+}
+
+// newMarkdownWith returns goldmark as site/markdown configures it, with
+// the given bidi extension or none.
+func newMarkdownWith(bidi ...goldmark.Extender) goldmark.Markdown {
 	exts := []goldmark.Extender{extension.GFM, extension.Footnote,
 		extension.NewTypographer(extension.WithTypographicSubstitutions(map[extension.TypographicPunctuation][]byte{
 			extension.LeftDoubleQuote: []byte("«"), extension.RightDoubleQuote: []byte("»"),
 			extension.LeftSingleQuote: nil, extension.RightSingleQuote: nil, extension.Apostrophe: nil,
 		}))}
-	if withBidi {
-		exts = append(exts, Extension{})
-	}
-	return goldmark.New(goldmark.WithExtensions(exts...))
+	return goldmark.New(goldmark.WithExtensions(append(exts, bidi...)...))
 }
 
 func convert(t testing.TB, md goldmark.Markdown, src string) string {
