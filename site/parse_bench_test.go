@@ -1,0 +1,52 @@
+package site
+
+import (
+	"os"
+	"path/filepath"
+	"sort"
+	"testing"
+
+	"github.com/nashra-press/nashra/internal/testtools"
+)
+
+// corpusPosts reads up to n post files of the shared benchmark corpus of
+// 1,000 posts into memory.
+func corpusPosts(b *testing.B, n int) (names []string, files [][]byte) {
+	dir := filepath.Join(testtools.Corpus(b, 1000), PostsDir)
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	sort.Slice(entries, func(i, j int) bool { return entries[i].Name() < entries[j].Name() })
+	for _, e := range entries {
+		if len(files) == n {
+			break
+		}
+		if e.IsDir() || filepath.Ext(e.Name()) != ".md" {
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			b.Fatal(err)
+		}
+		names = append(names, PostsDir+"/"+e.Name())
+		files = append(files, data)
+	}
+	return names, files
+}
+
+// BenchmarkParsePost parses the front matter of corpus posts, as a cold
+// build does for every post; one op is one post.
+func BenchmarkParsePost(b *testing.B) {
+	names, files := corpusPosts(b, 200)
+	cfg := DefaultConfig()
+	cfg.finish()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		k := i % len(files)
+		if p, d := parsePost(names[k], files[k], &cfg); p == nil || len(d.Errors()) > 0 {
+			b.Fatalf("%s: %v", names[k], d)
+		}
+	}
+}
