@@ -170,6 +170,9 @@ func firstLineNumber(data []byte) int {
 func decodeFrontMatter(raw rawFrontMatter, offset int) ([]field, error) {
 	switch raw.format {
 	case "yaml":
+		if fields, ok := fastYAML(raw.data, offset); ok {
+			return fields, nil
+		}
 		return decodeYAML(raw.data, offset)
 	case "toml":
 		return decodeTOML(raw.data, offset)
