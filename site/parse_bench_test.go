@@ -46,8 +46,8 @@ func BenchmarkParsePost(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		k := i % len(files)
-		_ = contentHash(files[k])
-		if p, d := parsePost(names[k], files[k], &cfg); p == nil || len(d.Errors()) > 0 {
+		hash := contentHash(files[k])
+		if p, d := parsePost(names[k], files[k], hash, &cfg); p == nil || len(d.Errors()) > 0 {
 			b.Fatalf("%s: %v", names[k], d)
 		}
 	}

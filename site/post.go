@@ -124,10 +124,11 @@ func dateLayouts() []string {
 
 // parsePost reads a post's bytes: checks the text, splits and decodes the
 // front matter, fills the metadata. The body is rendered later, once every
-// post's slug is known.
-func parsePost(file string, data []byte, cfg *Config) (*Post, diag.List) {
+// post's slug is known. hash is contentHash(data), which the caller has
+// already computed for the cache.
+func parsePost(file string, data []byte, hash string, cfg *Config) (*Post, diag.List) {
 	var diags diag.List
-	p := &Post{File: file, Hash: contentHash(data), size: len(data)}
+	p := &Post{File: file, Hash: hash, size: len(data)}
 	if path.Base(file) == "index.md" {
 		p.Bundle = path.Dir(file)
 	}
