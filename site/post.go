@@ -140,7 +140,7 @@ func parsePost(file string, data []byte, hash string, cfg *Config) (*Post, diag.
 	case bytes.IndexByte(data, 0) >= 0:
 		diags.Errorf(file, 0, 0, "posts/ holds only markdown posts; put images in the post's bundle folder or in static/", "this is a binary file, not a markdown post")
 		return nil, diags
-	case !utf8.Valid(data):
+	case !validUTF8(data):
 		line, col := firstInvalidUTF8(data)
 		diags.Errorf(file, line, col, "save the file as UTF-8 (in most editors: File › Save with Encoding › UTF-8)", "the file is not UTF-8 text")
 		return nil, diags
