@@ -191,6 +191,9 @@ func fastYAMLQuoted(s string) (any, int, bool) {
 			i++
 		case c < utf8.RuneSelf:
 			return nil, 0, false // tabs and control characters
+		case c >= 0xc3 && c <= 0xdf && i+1 < len(s) && s[i+1]&0xc0 == 0x80:
+			// U+00C0–U+07FF (Arabic letters among them): printable.
+			i += 2
 		default:
 			r, size := utf8.DecodeRuneInString(s[i:])
 			if !yamlPrintable(r, size) {
