@@ -2,6 +2,7 @@ package site
 
 import (
 	"strconv"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -37,18 +38,17 @@ func fastYAML(data []byte, offset int) (fields []field, ok bool) {
 	// One string for the whole front matter: keys and values are slices
 	// of it (the values escape into the post anyway).
 	text := string(data)
-	lines := 1
-	for i := 0; i < len(text); i++ {
-		if text[i] == '\n' {
-			lines++
-		}
-	}
+	lines := 1 + strings.Count(text, "\n")
 	fields = make([]field, 0, lines)
+	// The positions of scalar values, one each, share an array.
+	scalars := make([]position, lines)
 	line := 0
 	for pos := 0; pos < len(text); {
-		end := pos
-		for end < len(text) && text[end] != '\n' {
-			end++
+		end := strings.IndexByte(text[pos:], '\n')
+		if end < 0 {
+			end = len(text)
+		} else {
+			end += pos
 		}
 		line++
 		l := text[pos:end]
@@ -56,9 +56,14 @@ func fastYAML(data []byte, offset int) (fields []field, ok bool) {
 		if l == "" {
 			continue
 		}
-		f, ok := fastYAMLLine(l, line+offset)
+		f, valueCol, ok := fastYAMLLine(l, line+offset)
 		if !ok {
 			return nil, false
+		}
+		if valueCol > 0 {
+			n := len(fields)
+			scalars[n] = position{line + offset, valueCol}
+			f.items = scalars[n : n+1 : n+1]
 		}
 		for i := range fields {
 			if fields[i].key == f.key {
@@ -73,33 +78,34 @@ func fastYAML(data []byte, offset int) (fields []field, ok bool) {
 	return fields, true
 }
 
-// fastYAMLLine decodes one line `key: value` (see fastYAML).
-func fastYAMLLine(l string, line int) (field, bool) {
+// fastYAMLLine decodes one line `key: value` (see fastYAML). For a
+// scalar value it returns its column and leaves the field's items to the
+// caller; for a list, valueCol is 0 and items are set.
+func fastYAMLLine(l string, line int) (f field, valueCol int, ok bool) {
 	k := 0
 	for k < len(l) && (isIdentByte(l[k]) && (k > 0 || l[k] < '0' || l[k] > '9')) {
 		k++
 	}
 	if k == 0 || k > 64 || k+2 >= len(l) || l[k] != ':' || l[k+1] != ' ' {
-		return field{}, false
+		return field{}, 0, false
 	}
-	f := field{key: l[:k], line: line, col: 1}
+	f = field{key: l[:k], line: line, col: 1}
 	rest := l[k+2:]
 	col := k + 3
 	if rest[0] == '[' {
 		items, pos, ok := fastYAMLList(rest, line, col)
 		if !ok {
-			return field{}, false
+			return field{}, 0, false
 		}
 		f.value, f.items = items, pos
-		return f, true
+		return f, 0, true
 	}
 	v, n, ok := fastYAMLScalar(rest, false)
 	if !ok || n != len(rest) {
-		return field{}, false
+		return field{}, 0, false
 	}
 	f.value = v
-	f.items = []position{{line, col}}
-	return f, true
+	return f, col, true
 }
 
 // fastYAMLList decodes a flow list `[a, "b"]` that ends the line: items
@@ -109,8 +115,9 @@ func fastYAMLList(s string, line, col int) ([]any, []position, bool) {
 	if s == "[]" {
 		return []any{}, nil, true
 	}
-	var values []any
-	var items []position
+	n := 1 + strings.Count(s, ",") // at least the number of items
+	values := make([]any, 0, n)
+	items := make([]position, 0, n)
 	i := 1
 	col++
 	for {
@@ -159,6 +166,16 @@ func fastYAMLQuoted(s string) (any, int, bool) {
 	start := 1
 	for i := 1; i < len(s); {
 		c := s[i]
+		// Most characters: printable ASCII, and U+00C0–U+07FF (Arabic
+		// letters among them), all printable.
+		if c >= 0x20 && c < 0x7f && c != '"' && c != '\\' {
+			i++
+			continue
+		}
+		if c >= 0xc3 && c <= 0xdf && i+1 < len(s) && s[i+1]&0xc0 == 0x80 {
+			i += 2
+			continue
+		}
 		switch {
 		case c == '"':
 			if buf == nil {
@@ -187,13 +204,8 @@ func fastYAMLQuoted(s string) (any, int, bool) {
 			buf = append(buf, e)
 			i += 2
 			start = i
-		case c >= 0x20 && c < 0x7f:
-			i++
 		case c < utf8.RuneSelf:
 			return nil, 0, false // tabs and control characters
-		case c >= 0xc3 && c <= 0xdf && i+1 < len(s) && s[i+1]&0xc0 == 0x80:
-			// U+00C0–U+07FF (Arabic letters among them): printable.
-			i += 2
 		default:
 			r, size := utf8.DecodeRuneInString(s[i:])
 			if !yamlPrintable(r, size) {

@@ -52,3 +52,37 @@ func BenchmarkParsePost(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkDecodeYAML decodes the front matter of corpus posts with the
+// fast path (as decodeFrontMatter does) and with yaml.v3 alone; one op is
+// one post.
+func BenchmarkDecodeYAML(b *testing.B) {
+	_, files := corpusPosts(b, 200)
+	var raws []rawFrontMatter
+	var offsets []int
+	for _, data := range files {
+		raw, _, offset, _, err := splitFrontMatter(data)
+		if err != nil {
+			b.Fatal(err)
+		}
+		raws, offsets = append(raws, raw), append(offsets, offset)
+	}
+	b.Run("fast", func(b *testing.B) {
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			k := i % len(raws)
+			if _, err := decodeFrontMatter(raws[k], offsets[k]); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("yaml.v3", func(b *testing.B) {
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			k := i % len(raws)
+			if _, err := decodeYAML(raws[k].data, offsets[k]); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
