@@ -1,9 +1,11 @@
 package site
 
 import (
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -119,4 +121,47 @@ func TestFastYAMLErrorsUnchanged(t *testing.T) {
 			t.Errorf("%q: got %v %v, want %v %v", s, got, gotErr, want, wantErr)
 		}
 	}
+}
+
+// TestFastYAMLGrammar builds many front matters from values near the
+// edges of the fast path, and from small edits of them, and checks that
+// whatever the fast path takes, it reads as yaml.v3 does.
+func TestFastYAMLGrammar(t *testing.T) {
+	keys := []string{"title", "date", "tags", "draft", "x_1", "true", "y", "_", "Title"}
+	values := []string{
+		`"خبر"`, `"a \"b\" \\ c"`, `""`, `" x "`, `"\n\t"`, `"a\"`, "\"€ 😀 \ufeff\"", "\"\u00a0\u0085\"",
+		"2024-12-17", "2024-12-17T10:30:00+03:00", "2024-12-17 10:30", "2024-1-2", "2024-13-45", "2024-",
+		"12:30", "slug-x", "/images/a.jpg", "abc.def", "x_y", "a b", "a:5", "a: b", "a #b", "a#b",
+		"true", "false", "True", "yes", "No", "on", "null", "~", "y", "n",
+		"0", "-5", "42", "007", "-0", "1e3", ".5", "0x1F", "1_0", "+1", "123456789012345678", "1234567890123456789",
+		"٣", "خبر عاجل، اليوم", "خبر\u200cx", "[]", "[a, \"b\", 1]", `["CICA", "Astana"]`, "[true, -0]", "[a b, c]",
+		"[a,b]", "[ a]", "[a ]", "[\"a\", ]", "[a:5]", "[2024-12-17]", "[[a]]", "{a: b}", "'s'", "&a x", "*a", "!!str x",
+		"|", ">", "- a", "-a", "?x", "@x", "`x`", "%x",
+	}
+	edits := []string{"", " ", "\t", "#", ":", ",", "\"", "'", "\\", "[", "]", "\n", "\n  ", "\r", "-", "\u00a0", "\u2028", "\x00", "ب"}
+	rng := rand.New(rand.NewPCG(1, 2))
+	accepted := 0
+	const n = 30000
+	for i := 0; i < n; i++ {
+		var b strings.Builder
+		lines := 1 + rng.IntN(4)
+		for j := 0; j < lines; j++ {
+			b.WriteString(keys[rng.IntN(len(keys))])
+			b.WriteString(": ")
+			b.WriteString(values[rng.IntN(len(values))])
+			b.WriteString("\n")
+			if rng.IntN(8) == 0 {
+				b.WriteString("\n")
+			}
+		}
+		src := b.String()
+		if rng.IntN(2) == 0 {
+			at := rng.IntN(len(src) + 1)
+			src = src[:at] + edits[rng.IntN(len(edits))] + src[at:]
+		}
+		if checkFastYAML(t, src) {
+			accepted++
+		}
+	}
+	t.Logf("fast path took %d of %d front matters", accepted, n)
 }
