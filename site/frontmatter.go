@@ -25,9 +25,11 @@ type rawFrontMatter struct {
 }
 
 // frontMatterFormats are the delimiters nashra accepts, the same as
-// adrg/frontmatter's defaults: YAML (---), TOML (+++) and JSON ({ … }
-// followed by a blank line, or ;;; delimiters).
-func frontMatterFormats() []*frontmatter.Format {
+// adrg/frontmatter's defaults: YAML (---), TOML (+++) and JSON ({ …
+// followed by a blank line, or ;;; delimiters). adrg/frontmatter takes
+// the first format whose opening line is the file's first non-blank
+// line, so when first is one of them only that format is made; else all.
+func frontMatterFormats(first []byte) []*frontmatter.Format {
 	capture := func(format string) frontmatter.UnmarshalFunc {
 		return func(data []byte, v any) error {
 			raw := v.(*rawFrontMatter)
@@ -35,16 +37,32 @@ func frontMatterFormats() []*frontmatter.Format {
 			return nil
 		}
 	}
-	json := &frontmatter.Format{Start: "{", End: "}", Unmarshal: capture("json"), UnmarshalDelims: true, RequiresNewLine: true}
-	return []*frontmatter.Format{
-		frontmatter.NewFormat("---", "---", capture("yaml")),
-		frontmatter.NewFormat("---yaml", "---", capture("yaml")),
-		frontmatter.NewFormat("+++", "+++", capture("toml")),
-		frontmatter.NewFormat("---toml", "---", capture("toml")),
-		frontmatter.NewFormat(";;;", ";;;", capture("json")),
-		frontmatter.NewFormat("---json", "---", capture("json")),
-		json,
+	specs := [...]struct{ start, end, format string }{
+		{"---", "---", "yaml"},
+		{"---yaml", "---", "yaml"},
+		{"+++", "+++", "toml"},
+		{"---toml", "---", "toml"},
+		{";;;", ";;;", "json"},
+		{"---json", "---", "json"},
+		{"{", "}", "json"},
 	}
+	newFormat := func(i int) *frontmatter.Format {
+		s := specs[i]
+		if s.start == "{" {
+			return &frontmatter.Format{Start: "{", End: "}", Unmarshal: capture("json"), UnmarshalDelims: true, RequiresNewLine: true}
+		}
+		return frontmatter.NewFormat(s.start, s.end, capture(s.format))
+	}
+	for i := range specs {
+		if string(first) == specs[i].start {
+			return []*frontmatter.Format{newFormat(i)}
+		}
+	}
+	all := make([]*frontmatter.Format, 0, len(specs))
+	for i := range specs {
+		all = append(all, newFormat(i))
+	}
+	return all
 }
 
 // field is one front matter key with its value and position in the file.
@@ -72,15 +90,17 @@ func (e *fmError) Error() string { return e.msg }
 func splitFrontMatter(data []byte) (raw rawFrontMatter, body []byte, offset, bodyLine int, err error) {
 	// adrg/frontmatter copies everything after the front matter, line by
 	// line; hand it only the head of the file, up to the first line that
-	// can close a front matter (and the line after it, which JSON front
-	// matter needs to be empty). It stops at that same line.
-	head := data[:frontMatterHeadEnd(data)]
-	rest, err := frontmatter.Parse(bytes.NewReader(head), &raw, frontMatterFormats()...)
+	// can close a front matter (and, for JSON front matter opened with {,
+	// the line after it, which must be empty). It stops at that same line.
+	first := firstNonBlankLine(data)
+	head := data[:frontMatterHeadEnd(data, string(first) == "{")]
+	rest, err := frontmatter.Parse(bytes.NewReader(head), &raw, frontMatterFormats(first)...)
 	if err == nil && raw.format == "" && len(head) < len(data) {
 		// Not closed within the head (a JSON object with nested braces
-		// on lines of their own): let the library read it all.
+		// on lines of their own, a YAML block text with a line +++):
+		// let the library read it all.
 		head = data
-		rest, err = frontmatter.Parse(bytes.NewReader(head), &raw, frontMatterFormats()...)
+		rest, err = frontmatter.Parse(bytes.NewReader(head), &raw, frontMatterFormats(first)...)
 	}
 	body = data[len(head)-len(rest):]
 	if err != nil {
@@ -114,15 +134,17 @@ func splitFrontMatter(data []byte) (raw rawFrontMatter, body []byte, offset, bod
 }
 
 // frontMatterHeadEnd returns the length of the head of data that holds
-// its front matter: through the line after the first later line that is
-// a closing delimiter (---, +++, ;;; or }), or all of data.
-func frontMatterHeadEnd(data []byte) int {
+// its front matter: through the first later line that is a closing
+// delimiter (---, +++, ;;; or }), and the line after it when next is set;
+// or all of data. A head that ends early only makes adrg/frontmatter miss
+// the closing line; splitFrontMatter then gives it all of data.
+func frontMatterHeadEnd(data []byte, next bool) int {
 	i := bytes.IndexByte(data, '\n')
 	if i < 0 {
 		return len(data)
 	}
 	// Skip leading blank lines as adrg/frontmatter does.
-	for strings.TrimSpace(string(data[:i])) == "" {
+	for len(bytes.TrimSpace(data[:i])) == 0 {
 		j := bytes.IndexByte(data[i+1:], '\n')
 		if j < 0 {
 			return len(data)
@@ -134,17 +156,37 @@ func frontMatterHeadEnd(data []byte) int {
 		if end < 0 {
 			return len(data)
 		}
-		line := string(bytes.TrimSpace(data[pos : pos+end]))
+		line := bytes.TrimSpace(data[pos : pos+end])
 		pos += end + 1
-		switch line {
-		case "---", "+++", ";;;", "}":
-			if next := bytes.IndexByte(data[pos:], '\n'); next >= 0 {
-				return pos + next + 1
+		if len(line) == 3 && (string(line) == "---" || string(line) == "+++" || string(line) == ";;;") ||
+			len(line) == 1 && line[0] == '}' {
+			if !next {
+				return pos
+			}
+			if n := bytes.IndexByte(data[pos:], '\n'); n >= 0 {
+				return pos + n + 1
 			}
 			return len(data)
 		}
 	}
 	return len(data)
+}
+
+// firstNonBlankLine returns the first line of data that is not blank,
+// trimmed, as adrg/frontmatter compares it with the opening delimiters.
+func firstNonBlankLine(data []byte) []byte {
+	for len(data) > 0 {
+		line := data
+		if i := bytes.IndexByte(data, '\n'); i >= 0 {
+			line, data = data[:i], data[i+1:]
+		} else {
+			data = nil
+		}
+		if t := bytes.TrimSpace(line); len(t) > 0 {
+			return t
+		}
+	}
+	return nil
 }
 
 func firstLine(data []byte) string {
@@ -170,6 +212,9 @@ func firstLineNumber(data []byte) int {
 func decodeFrontMatter(raw rawFrontMatter, offset int) ([]field, error) {
 	switch raw.format {
 	case "yaml":
+		if fields, ok := fastYAML(raw.data, offset); ok {
+			return fields, nil
+		}
 		return decodeYAML(raw.data, offset)
 	case "toml":
 		return decodeTOML(raw.data, offset)

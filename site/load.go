@@ -568,7 +568,7 @@ func readPost(src fs.FS, file string, cfg *Config, cache *Cache, state fileState
 	if e = cache.get(file, hash); e != nil {
 		return e, nil, nil
 	}
-	p, d := parsePost(file, data, cfg)
+	p, d := parsePost(file, data, hash, cfg)
 	e = &cachedPost{hash: hash, diags: d}
 	if p != nil {
 		tmpl := *p

@@ -124,10 +124,11 @@ func dateLayouts() []string {
 
 // parsePost reads a post's bytes: checks the text, splits and decodes the
 // front matter, fills the metadata. The body is rendered later, once every
-// post's slug is known.
-func parsePost(file string, data []byte, cfg *Config) (*Post, diag.List) {
+// post's slug is known. hash is contentHash(data), which the caller has
+// already computed for the cache.
+func parsePost(file string, data []byte, hash string, cfg *Config) (*Post, diag.List) {
 	var diags diag.List
-	p := &Post{File: file, Hash: contentHash(data), size: len(data)}
+	p := &Post{File: file, Hash: hash, size: len(data)}
 	if path.Base(file) == "index.md" {
 		p.Bundle = path.Dir(file)
 	}
@@ -139,7 +140,7 @@ func parsePost(file string, data []byte, cfg *Config) (*Post, diag.List) {
 	case bytes.IndexByte(data, 0) >= 0:
 		diags.Errorf(file, 0, 0, "posts/ holds only markdown posts; put images in the post's bundle folder or in static/", "this is a binary file, not a markdown post")
 		return nil, diags
-	case !utf8.Valid(data):
+	case !validUTF8(data):
 		line, col := firstInvalidUTF8(data)
 		diags.Errorf(file, line, col, "save the file as UTF-8 (in most editors: File › Save with Encoding › UTF-8)", "the file is not UTF-8 text")
 		return nil, diags
