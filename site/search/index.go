@@ -53,7 +53,8 @@ type Analyzer struct {
 	wordGen, stemGen     []uint32
 	wordFlags, stemFlags []uint8
 	wordsSeen, stemsSeen []int32
-	blob                 []byte // reused for each document's terms
+	blob                 []byte  // reused for each document's terms
+	scan                 scanner // reused for each text
 }
 
 type vocabWord struct {
@@ -104,14 +105,19 @@ func (a *Analyzer) Doc(heading, body []string) Terms {
 		flag  uint8
 	}{{body, inBody}, {heading, inHeading}} {
 		for _, t := range part.texts {
-			scan(t, func(_, _ int, norm []byte) {
+			a.scan.reset(t)
+			for {
+				_, _, norm, ok := a.scan.next()
+				if !ok {
+					break
+				}
 				id := a.word(norm)
 				if a.wordGen[id] != a.gen {
 					a.wordGen[id], a.wordFlags[id] = a.gen, 0
 					a.wordsSeen = append(a.wordsSeen, id)
 				}
 				a.wordFlags[id] |= part.flag
-			})
+			}
 		}
 	}
 	for _, id := range a.wordsSeen {
