@@ -42,7 +42,7 @@ func AnalyzeDoc(heading, body []string) Terms {
 // that a word is stemmed once and a document costs one lookup per word.
 // An Analyzer is not safe for concurrent use.
 type Analyzer struct {
-	words  map[string]int32 // normalised word -> number
+	words  wordTable // normalised word -> number
 	vocab  []vocabWord
 	stemID map[string]int32 // stem -> number
 	stems  []string
@@ -60,21 +60,23 @@ type Analyzer struct {
 type vocabWord struct {
 	norm  string
 	stems []int32
-	// self is true when the word is one of its own stems: its exact
-	// form is then recorded in the stem dictionary.
-	self bool
+	// self is the number of the stem that is the word itself, or -1:
+	// the exact form of a word that is one of its own stems is recorded
+	// in the stem dictionary.
+	self int32
 }
 
 // NewAnalyzer returns an Analyzer that knows no word yet.
 func NewAnalyzer() *Analyzer {
-	return &Analyzer{words: map[string]int32{}, stemID: map[string]int32{}}
+	return &Analyzer{stemID: map[string]int32{}}
 }
 
 func (a *Analyzer) word(norm []byte) int32 {
-	if id, ok := a.words[string(norm)]; ok {
+	h := hashWord(norm)
+	if id := a.words.find(norm, h, a.vocab); id >= 0 {
 		return id
 	}
-	w := vocabWord{norm: string(norm)}
+	w := vocabWord{norm: string(norm), self: -1}
 	for _, s := range Stems(w.norm) {
 		sid, ok := a.stemID[s]
 		if !ok {
@@ -85,10 +87,12 @@ func (a *Analyzer) word(norm []byte) int32 {
 			a.stemFlags = append(a.stemFlags, 0)
 		}
 		w.stems = append(w.stems, sid)
-		w.self = w.self || s == w.norm
+		if s == w.norm {
+			w.self = sid
+		}
 	}
 	id := int32(len(a.vocab))
-	a.words[w.norm] = id
+	a.words.add(h, id)
 	a.vocab = append(a.vocab, w)
 	a.wordGen = append(a.wordGen, 0)
 	a.wordFlags = append(a.wordFlags, 0)
@@ -129,7 +133,7 @@ func (a *Analyzer) Doc(heading, body []string) Terms {
 				a.stemsSeen = append(a.stemsSeen, sid)
 			}
 			a.stemFlags[sid] |= f
-			if a.stems[sid] == w.norm {
+			if sid == w.self {
 				a.stemFlags[sid] |= f << exactShift
 			}
 		}
@@ -141,7 +145,7 @@ func (a *Analyzer) Doc(heading, body []string) Terms {
 	}
 	blob = append(blob, 0)
 	for _, id := range a.wordsSeen {
-		if w := &a.vocab[id]; !w.self {
+		if w := &a.vocab[id]; w.self < 0 {
 			blob = append(append(blob, w.norm...), a.wordFlags[id])
 		}
 	}
