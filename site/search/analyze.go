@@ -108,7 +108,6 @@ func (s *scanner) reset(text string) {
 func (s *scanner) next() (start, end int, norm []byte, ok bool) {
 	text, buf := s.text, s.buf[:0]
 	class := classNone
-	last, lastAt := rune(0), 0 // the last rune in buf and where it starts
 	i := s.pos
 scan:
 	for i < len(text) {
@@ -133,9 +132,15 @@ scan:
 				}
 				class, start = classOther, at
 			}
-			end = i
-			lastAt, last = len(buf), rune(b)
 			buf = append(buf, b)
+			if b == text[at] {
+				// A run of lower-case letters and digits: copied at once.
+				for i < len(text) && ('a' <= text[i] && text[i] <= 'z' || '0' <= text[i] && text[i] <= '9') {
+					i++
+				}
+				buf = append(buf, text[at+1:i]...)
+			}
+			end = i
 			continue
 		}
 		if (b == 0xD8 || b == 0xD9) && i+1 < len(text) && text[i+1]&0xC0 == 0x80 {
@@ -159,9 +164,11 @@ scan:
 				}
 				end = i
 				if act == actHamza {
+					// The last rune of buf, if any, is the letter the mark
+					// follows.
+					last, size := utf8.DecodeLastRune(buf)
 					if c := compose(last, r); c != 0 {
-						buf = utf8.AppendRune(buf[:lastAt], c)
-						last = c
+						buf = utf8.AppendRune(buf[:len(buf)-size], c)
 					}
 				}
 				continue
@@ -177,7 +184,6 @@ scan:
 				}
 				class, start = c, at
 			}
-			end = i
 			switch act {
 			case actKeep:
 				// A run of letters kept as they are, the bulk of Arabic
@@ -190,22 +196,17 @@ scan:
 					i += 2
 				}
 				buf = append(buf, text[at:i]...)
-				lastAt, last = len(buf)-2, 0x600+rune(text[i-2]&1)<<6|rune(text[i-1]&0x3F)
-				end = i
 			case actDigit:
-				lastAt, last = len(buf), '0'+r-0x660
 				buf = append(buf, byte('0'+r-0x660))
 			case actAlef:
-				lastAt, last = len(buf), 'ا'
 				buf = append(buf, "ا"...)
 			case actYeh:
-				lastAt, last = len(buf), 'ي'
 				buf = append(buf, "ي"...)
 			case actHeh:
-				lastAt, last = len(buf), 'ه'
 				buf = append(buf, "ه"...)
 			}
 			// actTatweel: dropped.
+			end = i
 			continue
 		}
 
@@ -245,7 +246,6 @@ scan:
 		case c != classArabic:
 			r = unicode.ToLower(r) // Arabic letters have no case
 		}
-		lastAt, last = len(buf), r
 		buf = utf8.AppendRune(buf, r)
 	}
 	s.pos, s.buf = i, buf

@@ -72,8 +72,9 @@ func NewAnalyzer() *Analyzer {
 }
 
 func (a *Analyzer) word(norm []byte) int32 {
-	h := hashWord(norm)
-	if id := a.words.find(norm, h, a.vocab); id >= 0 {
+	k := keyOf(norm)
+	h := k.hash(norm)
+	if id := a.words.find(norm, k, h, a.vocab); id >= 0 {
 		return id
 	}
 	w := vocabWord{norm: string(norm), self: -1}
@@ -92,7 +93,7 @@ func (a *Analyzer) word(norm []byte) int32 {
 		}
 	}
 	id := int32(len(a.vocab))
-	a.words.add(h, id)
+	a.words.add(k, h, id)
 	a.vocab = append(a.vocab, w)
 	a.wordGen = append(a.wordGen, 0)
 	a.wordFlags = append(a.wordFlags, 0)
