@@ -39,13 +39,21 @@ func AnalyzeDoc(heading, body []string) Terms {
 }
 
 // Analyzer analyses documents. It remembers every word it has seen, so
-// that a word is stemmed once and a document costs one lookup per word.
+// that a word is stemmed once, and every chunk of text, so that a chunk
+// seen before costs one lookup and no scanning.
 // An Analyzer is not safe for concurrent use.
 type Analyzer struct {
-	words  wordTable // normalised word -> number
+	words  wordTable // normalised words, numbered as in vocab
 	vocab  []vocabWord
 	stemID map[string]int32 // stem -> number
 	stems  []string
+
+	// chunks numbers the chunks of text seen (see isChunkByte); the
+	// words of chunk c are chunkWords[chunkEnd[c-1]:chunkEnd[c]] (from 0
+	// for c = 0).
+	chunks     wordTable
+	chunkEnd   []int32
+	chunkWords []int32
 
 	// Per document: gen numbers the document; a word or stem whose
 	// *Gen entry is not gen has not been seen in it yet.
@@ -54,7 +62,7 @@ type Analyzer struct {
 	wordFlags, stemFlags []uint8
 	wordsSeen, stemsSeen []int32
 	blob                 []byte  // reused for each document's terms
-	scan                 scanner // reused for each text
+	scan                 scanner // reused for each new chunk
 }
 
 type vocabWord struct {
@@ -71,10 +79,12 @@ func NewAnalyzer() *Analyzer {
 	return &Analyzer{stemID: map[string]int32{}}
 }
 
+// word returns the number of a normalised word, stemming it the first
+// time.
 func (a *Analyzer) word(norm []byte) int32 {
 	k := keyOf(norm)
-	h := k.hash(norm)
-	if id := a.words.find(norm, k, h, a.vocab); id >= 0 {
+	h := hashOf(norm, k)
+	if id := find(&a.words, norm, k, h); id >= 0 {
 		return id
 	}
 	w := vocabWord{norm: string(norm), self: -1}
@@ -92,12 +102,46 @@ func (a *Analyzer) word(norm []byte) int32 {
 			w.self = sid
 		}
 	}
-	id := int32(len(a.vocab))
-	a.words.add(k, h, id)
+	id := a.words.add(w.norm, k, h)
 	a.vocab = append(a.vocab, w)
 	a.wordGen = append(a.wordGen, 0)
 	a.wordFlags = append(a.wordFlags, 0)
 	return id
+}
+
+// isChunkByte reports whether byte c can be part of a chunk: a run of
+// bytes between ASCII characters other than letters and digits. Such a
+// character always ends a word and leaves the scanner as at the start of
+// a text, and is never part of a longer UTF-8 sequence, so a chunk has
+// the same words wherever it occurs.
+func isChunkByte(c byte) bool {
+	return c >= 0x80 || 'a' <= c|0x20 && c|0x20 <= 'z' || '0' <= c && c <= '9'
+}
+
+// wordsOf returns the numbers of the words of chunk, in order, scanning
+// it the first time.
+func (a *Analyzer) wordsOf(chunk string) []int32 {
+	k := keyOf(chunk)
+	h := hashOf(chunk, k)
+	c := find(&a.chunks, chunk, k, h)
+	if c < 0 {
+		a.scan.reset(chunk)
+		for {
+			_, _, norm, ok := a.scan.next()
+			if !ok {
+				break
+			}
+			a.chunkWords = append(a.chunkWords, a.word(norm))
+		}
+		// Not a part of the text, which the table would keep alive.
+		c = a.chunks.add(strings.Clone(chunk), k, h)
+		a.chunkEnd = append(a.chunkEnd, int32(len(a.chunkWords)))
+	}
+	start := int32(0)
+	if c > 0 {
+		start = a.chunkEnd[c-1]
+	}
+	return a.chunkWords[start:a.chunkEnd[c]]
 }
 
 // Doc analyses a document whose title and tags are heading and whose
@@ -110,18 +154,23 @@ func (a *Analyzer) Doc(heading, body []string) Terms {
 		flag  uint8
 	}{{body, inBody}, {heading, inHeading}} {
 		for _, t := range part.texts {
-			a.scan.reset(t)
-			for {
-				_, _, norm, ok := a.scan.next()
-				if !ok {
-					break
+			for i := 0; i < len(t); {
+				if !isChunkByte(t[i]) {
+					i++
+					continue
 				}
-				id := a.word(norm)
-				if a.wordGen[id] != a.gen {
-					a.wordGen[id], a.wordFlags[id] = a.gen, 0
-					a.wordsSeen = append(a.wordsSeen, id)
+				j := i + 1
+				for j < len(t) && isChunkByte(t[j]) {
+					j++
 				}
-				a.wordFlags[id] |= part.flag
+				for _, id := range a.wordsOf(t[i:j]) {
+					if a.wordGen[id] != a.gen {
+						a.wordGen[id], a.wordFlags[id] = a.gen, 0
+						a.wordsSeen = append(a.wordsSeen, id)
+					}
+					a.wordFlags[id] |= part.flag
+				}
+				i = j
 			}
 		}
 	}

@@ -211,3 +211,97 @@ func FuzzScanner(f *testing.F) {
 		checkScanner(t, text)
 	})
 }
+
+// referenceTerms is what Analyzer.Doc gave before it cached chunks of
+// text: the words by referenceScan, the stems and words in the order
+// they first occur (body, then heading), each stem in the order of
+// Stems.
+func referenceTerms(heading, body []string) string {
+	var words []string
+	flags := map[string]uint8{}
+	for _, part := range []struct {
+		texts []string
+		flag  uint8
+	}{{body, inBody}, {heading, inHeading}} {
+		for _, t := range part.texts {
+			for _, w := range referenceWords(t) {
+				if _, ok := flags[w.norm]; !ok {
+					words = append(words, w.norm)
+				}
+				flags[w.norm] |= part.flag
+			}
+		}
+	}
+	var stems []string
+	stemFlags := map[string]uint8{}
+	self := map[string]bool{}
+	for _, w := range words {
+		for _, s := range Stems(w) {
+			if _, ok := stemFlags[s]; !ok {
+				stems = append(stems, s)
+			}
+			stemFlags[s] |= flags[w]
+			if s == w {
+				stemFlags[s] |= flags[w] << exactShift
+				self[w] = true
+			}
+		}
+	}
+	var b []byte
+	for _, s := range stems {
+		b = append(append(b, s...), stemFlags[s])
+	}
+	b = append(b, 0)
+	for _, w := range words {
+		if !self[w] {
+			b = append(append(b, w...), flags[w])
+		}
+	}
+	return string(b)
+}
+
+// TestDocMatchesReference analyses many documents with one Analyzer, so
+// that most chunks and words are known, and compares the terms with
+// referenceTerms byte for byte.
+func TestDocMatchesReference(t *testing.T) {
+	a := NewAnalyzer()
+	check := func(heading, body []string) {
+		t.Helper()
+		got, want := a.Doc(heading, body).blob, referenceTerms(heading, body)
+		if got != want {
+			t.Fatalf("Doc(%q, %q) = %q, want %q", heading, body, got, want)
+		}
+	}
+	var texts []string
+	for _, v := range loadVectors(t) {
+		texts = append(texts, v.In)
+	}
+	base := len(texts)
+	rng := rand.New(rand.NewPCG(5, 6))
+	var b strings.Builder
+	for range 3000 {
+		b.Reset()
+		for range rng.IntN(60) {
+			switch rng.IntN(4) {
+			case 0:
+				b.WriteByte(" .,-\n("[rng.IntN(6)])
+			case 1:
+				// A text seen before, so that its chunks are known.
+				b.WriteString(texts[rng.IntN(base)])
+			default:
+				b.WriteRune(scanAlphabet[rng.IntN(len(scanAlphabet))])
+			}
+		}
+		texts = append(texts, b.String())
+	}
+	for i := range 2000 {
+		heading := []string{texts[rng.IntN(len(texts))], texts[rng.IntN(len(texts))]}
+		body := []string{texts[rng.IntN(len(texts))]}
+		if i%2 == 0 {
+			body = append(body, texts[rng.IntN(len(texts))])
+		}
+		check(heading, body)
+	}
+	check(nil, nil)
+	check([]string{""}, []string{"", " "})
+}

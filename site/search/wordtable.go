@@ -1,46 +1,62 @@
 package search
 
-import "encoding/binary"
-
-// wordTable finds the number of a normalised word among the words an
-// Analyzer knows. It does what a map[string]int32 would, for a fraction
-// of the cost on the short words of a text: a word of up to 16 bytes is
-// held as two integers (its key), so that finding it compares integers
-// in two small arrays instead of following a string to its bytes.
+// wordTable numbers byte strings (normalised words, chunks of text) in the
+// order they are added, and finds the number of one. It does what a
+// map[string]int32 would, for a fraction of the cost on short strings: a
+// string of up to 16 bytes is held as two integers (its key), so that
+// finding it compares integers in two small arrays instead of following
+// a string to its bytes.
 //
 // It is a hash table with open addressing and linear probing, at most
 // half full.
 type wordTable struct {
-	// slots holds, per slot, the upper 32 bits of a word's hash (whose
-	// top bits pick the slot) and the word's number plus one; 0 is a free
-	// slot.
+	// slots holds, per slot, the upper 32 bits of a string's hash (whose
+	// top bits pick the slot) and the string's number plus one; 0 is a
+	// free slot.
 	slots []uint64
 	// shift is 32 - log2(len(slots)): hash>>shift is the first slot of a
 	// hash.
 	shift uint
-	// keys holds the key of each word, by number.
+	// keys and strs hold the key and the string of each number.
 	keys []wordKey
+	strs []string
 }
 
-// wordKey stands for a word: for a word of up to 16 bytes, a and b hold
-// all its bytes, so that two such words of the same length are the same
-// when their a and b are; a longer word is only the same as another when
-// their bytes are.
+// wordKey stands for a string: for a string of up to 16 bytes, a and b
+// hold all its bytes, so that two such strings of the same length are the
+// same when their a and b are; a longer string is only the same as
+// another when their bytes are.
 type wordKey struct {
 	a, b uint64 // the first and the last eight bytes, for n >= 8
 	n    int    // the length in bytes
 }
 
-// keyOf returns the key of word w.
-func keyOf(w []byte) wordKey {
+// byteString is what a wordTable takes: a string or a byte slice.
+type byteString interface{ ~string | ~[]byte }
+
+// le64 returns the eight bytes of w from i on as a little-endian integer.
+func le64[T byteString](w T, i int) uint64 {
+	_ = w[i+7]
+	return uint64(w[i]) | uint64(w[i+1])<<8 | uint64(w[i+2])<<16 | uint64(w[i+3])<<24 |
+		uint64(w[i+4])<<32 | uint64(w[i+5])<<40 | uint64(w[i+6])<<48 | uint64(w[i+7])<<56
+}
+
+// le32 returns the four bytes of w from i on as a little-endian integer.
+func le32[T byteString](w T, i int) uint64 {
+	_ = w[i+3]
+	return uint64(w[i]) | uint64(w[i+1])<<8 | uint64(w[i+2])<<16 | uint64(w[i+3])<<24
+}
+
+// keyOf returns the key of w.
+func keyOf[T byteString](w T) wordKey {
 	k := wordKey{n: len(w)}
 	switch n := len(w); {
 	case n >= 8:
-		k.a, k.b = binary.LittleEndian.Uint64(w), binary.LittleEndian.Uint64(w[n-8:])
+		k.a, k.b = le64(w, 0), le64(w, n-8)
 	case n >= 4:
 		// The first four bytes and the last four, which overlap them
 		// below eight bytes.
-		k.a = uint64(binary.LittleEndian.Uint32(w)) | uint64(binary.LittleEndian.Uint32(w[n-4:]))<<32
+		k.a = le32(w, 0) | le32(w, n-4)<<32
 	case n > 0:
 		// Below four bytes, the first, middle and last are all the bytes.
 		k.a = uint64(w[0]) | uint64(w[n/2])<<8 | uint64(w[n-1])<<16
@@ -48,15 +64,15 @@ func keyOf(w []byte) wordKey {
 	return k
 }
 
-// hash returns the 32-bit hash of word w, whose key is k: a multiply and
-// xor-shift hash of its key and of the eight-byte blocks in between for a
-// word longer than 16 bytes.
-func (k wordKey) hash(w []byte) uint32 {
+// hashOf returns the 32-bit hash of w, whose key is k: a multiply and
+// xor-shift hash of its key and, for a string longer than 16 bytes, of
+// the eight-byte blocks in between.
+func hashOf[T byteString](w T, k wordKey) uint32 {
 	const k0, k1 = 0x9E3779B97F4A7C15, 0xBF58476D1CE4E5B9
 	h := (uint64(k.n)*k0 ^ k.a) * k1
 	h ^= h >> 29
-	for b := w; len(b) > 16; b = b[8:] {
-		h = (h ^ binary.LittleEndian.Uint64(b[8:])) * k1
+	for i := 8; i+8 < len(w); i += 8 {
+		h = (h ^ le64(w, i)) * k1
 		h ^= h >> 29
 	}
 	h = (h ^ k.b) * k0
@@ -65,9 +81,9 @@ func (k wordKey) hash(w []byte) uint32 {
 	return uint32(h >> 32)
 }
 
-// find returns the number of word w, whose key is k and hash h, or -1
-// when it is not in the table; vocab holds the words by number.
-func (t *wordTable) find(w []byte, k wordKey, h uint32, vocab []vocabWord) int32 {
+// find returns the number of w, whose key is k and hash h, or -1 when it
+// is not in the table.
+func find[T byteString](t *wordTable, w T, k wordKey, h uint32) int32 {
 	if len(t.slots) == 0 {
 		return -1
 	}
@@ -81,20 +97,23 @@ func (t *wordTable) find(w []byte, k wordKey, h uint32, vocab []vocabWord) int32
 			continue
 		}
 		id := int32(uint32(s)) - 1
-		if t.keys[id] == k && (k.n <= 16 || vocab[id].norm == string(w)) {
+		if t.keys[id] == k && (k.n <= 16 || t.strs[id] == string(w)) {
 			return id
 		}
 	}
 }
 
-// add files the word of number id, whose key is k and hash h; it must not
-// be in the table yet, and the words numbered below id must be.
-func (t *wordTable) add(k wordKey, h uint32, id int32) {
+// add gives w, whose key is k and hash h, the next number, and returns
+// it; w must not be in the table yet. The table keeps w: it must not be
+// part of a larger string that the table should not keep alive.
+func (t *wordTable) add(w string, k wordKey, h uint32) int32 {
 	if 2*(len(t.keys)+1) > len(t.slots) {
 		t.grow()
 	}
+	id := int32(len(t.keys))
 	t.put(uint64(h)<<32 | uint64(uint32(id+1)))
-	t.keys = append(t.keys, k)
+	t.keys, t.strs = append(t.keys, k), append(t.strs, w)
+	return id
 }
 
 // put files slot value s in the first free slot of its hash.

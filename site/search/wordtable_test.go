@@ -11,12 +11,16 @@ import (
 func TestWordTable(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	var table wordTable
-	var vocab []vocabWord
 	want := map[string]int32{}
-	find := func(w string) int32 {
+	lookup := func(w string) int32 {
 		b := []byte(w)
 		k := keyOf(b)
-		return table.find(b, k, k.hash(b), vocab)
+		id := find(&table, b, k, hashOf(b, k))
+		// A string finds the same.
+		if k2 := keyOf(w); k2 != k || hashOf(w, k2) != hashOf(b, k) || find(&table, w, k2, hashOf(w, k2)) != id {
+			t.Fatalf("%q: the string and the byte slice differ", w)
+		}
+		return id
 	}
 	for range 20000 {
 		b := make([]byte, rng.IntN(41))
@@ -25,19 +29,19 @@ func TestWordTable(t *testing.T) {
 		}
 		w := string(b)
 		id, ok := want[w]
-		if got := find(w); ok && got != id || !ok && got != -1 {
+		if got := lookup(w); ok && got != id || !ok && got != -1 {
 			t.Fatalf("find(%q) = %d, want %d (known: %v)", w, got, id, ok)
 		}
 		if !ok {
-			id = int32(len(vocab))
+			k := keyOf(w)
+			if id = table.add(w, k, hashOf(w, k)); id != int32(len(want)) {
+				t.Fatalf("add(%q) = %d, want %d", w, id, len(want))
+			}
 			want[w] = id
-			k := keyOf(b)
-			table.add(k, k.hash(b), id)
-			vocab = append(vocab, vocabWord{norm: w})
 		}
 	}
 	for w, id := range want {
-		if got := find(w); got != id {
+		if got := lookup(w); got != id {
 			t.Errorf("find(%q) = %d, want %d", w, got, id)
 		}
 	}
