@@ -49,10 +49,9 @@ type Analyzer struct {
 	stems  []string
 
 	// chunks numbers the chunks of text seen (see isChunkByte); the
-	// words of chunk c are chunkWords[chunkEnd[c-1]:chunkEnd[c]] (from 0
-	// for c = 0).
+	// words of chunk c are chunkWords[chunkSpan[c]>>32:uint32(chunkSpan[c])].
 	chunks     wordTable
-	chunkEnd   []int32
+	chunkSpan  []uint64
 	chunkWords []int32
 
 	// Per document: gen numbers the document; a word or stem whose
@@ -81,13 +80,13 @@ func NewAnalyzer() *Analyzer {
 
 // word returns the number of a normalised word, stemming it the first
 // time.
-func (a *Analyzer) word(norm []byte) int32 {
+func (a *Analyzer) word(norm string) int32 {
 	k := keyOf(norm)
 	h := hashOf(norm, k)
-	if id := find(&a.words, norm, k, h); id >= 0 {
+	if id := a.words.find(norm, k, h); id >= 0 {
 		return id
 	}
-	w := vocabWord{norm: string(norm), self: -1}
+	w := vocabWord{norm: norm, self: -1}
 	for _, s := range Stems(w.norm) {
 		sid, ok := a.stemID[s]
 		if !ok {
@@ -109,12 +108,16 @@ func (a *Analyzer) word(norm []byte) int32 {
 	return id
 }
 
+// highBits is the top bit of each of eight bytes.
+const highBits = 0x8080808080808080
+
 // isChunkByte reports whether byte c can be part of a chunk: a run of
 // bytes between ASCII characters other than letters and digits. Such a
 // character always ends a word and leaves the scanner as at the start of
 // a text, and is never part of a longer UTF-8 sequence, so a chunk has
 // the same words wherever it occurs.
 func isChunkByte(c byte) bool {
+	// For Arabic text, the first test is the one that matters.
 	return c >= 0x80 || 'a' <= c|0x20 && c|0x20 <= 'z' || '0' <= c && c <= '9'
 }
 
@@ -123,25 +126,28 @@ func isChunkByte(c byte) bool {
 func (a *Analyzer) wordsOf(chunk string) []int32 {
 	k := keyOf(chunk)
 	h := hashOf(chunk, k)
-	c := find(&a.chunks, chunk, k, h)
+	c := a.chunks.find(chunk, k, h)
 	if c < 0 {
-		a.scan.reset(chunk)
-		for {
-			_, _, norm, ok := a.scan.next()
-			if !ok {
-				break
-			}
-			a.chunkWords = append(a.chunkWords, a.word(norm))
+		c = a.newChunk(chunk, k, h)
+	}
+	span := a.chunkSpan[c]
+	return a.chunkWords[span>>32 : uint32(span)]
+}
+
+// newChunk scans a chunk not seen before, and numbers it.
+func (a *Analyzer) newChunk(chunk string, k wordKey, h uint32) int32 {
+	start := len(a.chunkWords)
+	a.scan.reset(chunk)
+	for {
+		_, _, norm, ok := a.scan.next()
+		if !ok {
+			break
 		}
-		// Not a part of the text, which the table would keep alive.
-		c = a.chunks.add(strings.Clone(chunk), k, h)
-		a.chunkEnd = append(a.chunkEnd, int32(len(a.chunkWords)))
+		a.chunkWords = append(a.chunkWords, a.word(string(norm)))
 	}
-	start := int32(0)
-	if c > 0 {
-		start = a.chunkEnd[c-1]
-	}
-	return a.chunkWords[start:a.chunkEnd[c]]
+	a.chunkSpan = append(a.chunkSpan, uint64(start)<<32|uint64(len(a.chunkWords)))
+	// Not a part of the text, which the table would keep alive.
+	return a.chunks.add(strings.Clone(chunk), k, h)
 }
 
 // Doc analyses a document whose title and tags are heading and whose
@@ -160,6 +166,11 @@ func (a *Analyzer) Doc(heading, body []string) Terms {
 					continue
 				}
 				j := i + 1
+				// Eight bytes at a time while all are past ASCII, as in
+				// Arabic words.
+				for j+8 <= len(t) && le64(t, j)&highBits == highBits {
+					j += 8
+				}
 				for j < len(t) && isChunkByte(t[j]) {
 					j++
 				}

@@ -31,24 +31,21 @@ type wordKey struct {
 	n    int    // the length in bytes
 }
 
-// byteString is what a wordTable takes: a string or a byte slice.
-type byteString interface{ ~string | ~[]byte }
-
 // le64 returns the eight bytes of w from i on as a little-endian integer.
-func le64[T byteString](w T, i int) uint64 {
-	_ = w[i+7]
-	return uint64(w[i]) | uint64(w[i+1])<<8 | uint64(w[i+2])<<16 | uint64(w[i+3])<<24 |
-		uint64(w[i+4])<<32 | uint64(w[i+5])<<40 | uint64(w[i+6])<<48 | uint64(w[i+7])<<56
+func le64(w string, i int) uint64 {
+	b := w[i : i+8]
+	return uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
+		uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
 }
 
 // le32 returns the four bytes of w from i on as a little-endian integer.
-func le32[T byteString](w T, i int) uint64 {
-	_ = w[i+3]
-	return uint64(w[i]) | uint64(w[i+1])<<8 | uint64(w[i+2])<<16 | uint64(w[i+3])<<24
+func le32(w string, i int) uint64 {
+	b := w[i : i+4]
+	return uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24
 }
 
 // keyOf returns the key of w.
-func keyOf[T byteString](w T) wordKey {
+func keyOf(w string) wordKey {
 	k := wordKey{n: len(w)}
 	switch n := len(w); {
 	case n >= 8:
@@ -67,7 +64,7 @@ func keyOf[T byteString](w T) wordKey {
 // hashOf returns the 32-bit hash of w, whose key is k: a multiply and
 // xor-shift hash of its key and, for a string longer than 16 bytes, of
 // the eight-byte blocks in between.
-func hashOf[T byteString](w T, k wordKey) uint32 {
+func hashOf(w string, k wordKey) uint32 {
 	const k0, k1 = 0x9E3779B97F4A7C15, 0xBF58476D1CE4E5B9
 	h := (uint64(k.n)*k0 ^ k.a) * k1
 	h ^= h >> 29
@@ -82,12 +79,14 @@ func hashOf[T byteString](w T, k wordKey) uint32 {
 }
 
 // find returns the number of w, whose key is k and hash h, or -1 when it
-// is not in the table.
-func find[T byteString](t *wordTable, w T, k wordKey, h uint32) int32 {
+// is not in the table. It calls no function, so that the common case
+// saves no registers.
+func (t *wordTable) find(w string, k wordKey, h uint32) int32 {
 	if len(t.slots) == 0 {
 		return -1
 	}
 	mask := len(t.slots) - 1
+probe:
 	for i := int(h >> t.shift); ; i = (i + 1) & mask {
 		s := t.slots[i]
 		if s == 0 {
@@ -97,9 +96,20 @@ func find[T byteString](t *wordTable, w T, k wordKey, h uint32) int32 {
 			continue
 		}
 		id := int32(uint32(s)) - 1
-		if t.keys[id] == k && (k.n <= 16 || t.strs[id] == string(w)) {
-			return id
+		if t.keys[id] != k {
+			continue
 		}
+		// The key holds the first and the last eight bytes: compare the
+		// ones in between.
+		if k.n > 16 {
+			str := t.strs[id]
+			for j := 8; j+8 < k.n; j += 8 {
+				if le64(str, j) != le64(w, j) {
+					continue probe
+				}
+			}
+		}
+		return id
 	}
 }
 
