@@ -65,8 +65,11 @@ type Analyzer struct {
 }
 
 type vocabWord struct {
-	norm  string
-	stems []int32
+	norm string
+	// stems holds the numbers of the word's one or two stems (Stems),
+	// nstems how many; in the word itself, not behind a pointer.
+	stems  [2]int32
+	nstems int32
 	// self is the number of the stem that is the word itself, or -1:
 	// the exact form of a word that is one of its own stems is recorded
 	// in the stem dictionary.
@@ -96,7 +99,8 @@ func (a *Analyzer) word(norm string) int32 {
 			a.stemGen = append(a.stemGen, 0)
 			a.stemFlags = append(a.stemFlags, 0)
 		}
-		w.stems = append(w.stems, sid)
+		w.stems[w.nstems] = sid
+		w.nstems++
 		if s == w.norm {
 			w.self = sid
 		}
@@ -188,7 +192,7 @@ func (a *Analyzer) Doc(heading, body []string) Terms {
 	for _, id := range a.wordsSeen {
 		w := &a.vocab[id]
 		f := a.wordFlags[id]
-		for _, sid := range w.stems {
+		for _, sid := range w.stems[:w.nstems] {
 			if a.stemGen[sid] != a.gen {
 				a.stemGen[sid], a.stemFlags[sid] = a.gen, 0
 				a.stemsSeen = append(a.stemsSeen, sid)
