@@ -55,13 +55,20 @@ type Analyzer struct {
 	chunkWords []int32
 
 	// Per document: gen numbers the document; a word or stem whose
-	// *Gen entry is not gen has not been seen in it yet.
+	// seen entry has another gen has not been seen in it yet.
 	gen                  uint32
-	wordGen, stemGen     []uint32
-	wordFlags, stemFlags []uint8
+	wordSeen, stemSeen   []seen // by word and stem number
 	wordsSeen, stemsSeen []int32
 	blob                 []byte  // reused for each document's terms
 	scan                 scanner // reused for each new chunk
+}
+
+// seen is where a word or a stem was seen in the current document: gen
+// is the document's (Analyzer.gen), flags the fields (inBody, inHeading,
+// and for a stem the same shifted by exactShift).
+type seen struct {
+	gen   uint32
+	flags uint8
 }
 
 type vocabWord struct {
@@ -96,8 +103,7 @@ func (a *Analyzer) word(norm string) int32 {
 			sid = int32(len(a.stems))
 			a.stemID[s] = sid
 			a.stems = append(a.stems, s)
-			a.stemGen = append(a.stemGen, 0)
-			a.stemFlags = append(a.stemFlags, 0)
+			a.stemSeen = append(a.stemSeen, seen{})
 		}
 		w.stems[w.nstems] = sid
 		w.nstems++
@@ -107,8 +113,7 @@ func (a *Analyzer) word(norm string) int32 {
 	}
 	id := a.words.add(w.norm, k, h)
 	a.vocab = append(a.vocab, w)
-	a.wordGen = append(a.wordGen, 0)
-	a.wordFlags = append(a.wordFlags, 0)
+	a.wordSeen = append(a.wordSeen, seen{})
 	return id
 }
 
@@ -178,12 +183,16 @@ func (a *Analyzer) Doc(heading, body []string) Terms {
 				for j < len(t) && isChunkByte(t[j]) {
 					j++
 				}
-				for _, id := range a.wordsOf(t[i:j]) {
-					if a.wordGen[id] != a.gen {
-						a.wordGen[id], a.wordFlags[id] = a.gen, 0
+				ids := a.wordsOf(t[i:j])
+				// After wordsOf, which may add words.
+				gen, wordSeen := a.gen, a.wordSeen
+				for _, id := range ids {
+					ws := &wordSeen[id]
+					if ws.gen != gen {
+						*ws = seen{gen: gen}
 						a.wordsSeen = append(a.wordsSeen, id)
 					}
-					a.wordFlags[id] |= part.flag
+					ws.flags |= part.flag
 				}
 				i = j
 			}
@@ -191,27 +200,28 @@ func (a *Analyzer) Doc(heading, body []string) Terms {
 	}
 	for _, id := range a.wordsSeen {
 		w := &a.vocab[id]
-		f := a.wordFlags[id]
+		f := a.wordSeen[id].flags
 		for _, sid := range w.stems[:w.nstems] {
-			if a.stemGen[sid] != a.gen {
-				a.stemGen[sid], a.stemFlags[sid] = a.gen, 0
+			ss := &a.stemSeen[sid]
+			if ss.gen != a.gen {
+				*ss = seen{gen: a.gen}
 				a.stemsSeen = append(a.stemsSeen, sid)
 			}
-			a.stemFlags[sid] |= f
+			ss.flags |= f
 			if sid == w.self {
-				a.stemFlags[sid] |= f << exactShift
+				ss.flags |= f << exactShift
 			}
 		}
 	}
 	// The order of the terms does not matter: Dictionaries sorts them.
 	blob := a.blob[:0]
 	for _, sid := range a.stemsSeen {
-		blob = append(append(blob, a.stems[sid]...), a.stemFlags[sid])
+		blob = append(append(blob, a.stems[sid]...), a.stemSeen[sid].flags)
 	}
 	blob = append(blob, 0)
 	for _, id := range a.wordsSeen {
 		if w := &a.vocab[id]; w.self < 0 {
-			blob = append(append(blob, w.norm...), a.wordFlags[id])
+			blob = append(append(blob, w.norm...), a.wordSeen[id].flags)
 		}
 	}
 	a.blob = blob
