@@ -53,6 +53,7 @@ type Analyzer struct {
 	chunks     wordTable
 	chunkSpan  []uint64
 	chunkWords []int32
+	scanned    []int32 // the words of the last chunk too long to keep
 
 	// Per document: gen numbers the document; a word or stem whose
 	// seen entry has another gen has not been seen in it yet.
@@ -90,13 +91,16 @@ func NewAnalyzer() *Analyzer {
 
 // word returns the number of a normalised word, stemming it the first
 // time.
-func (a *Analyzer) word(norm string) int32 {
-	k := keyOf(norm)
-	h := hashOf(norm, k)
-	if id := a.words.find(norm, k, h); id >= 0 {
+func (a *Analyzer) word(norm []byte) int32 {
+	// Not kept: the compiler makes the string on the stack when it is
+	// short.
+	probe := string(norm)
+	k := keyOf(probe)
+	h := hashOf(probe, k)
+	if id := a.words.find(probe, k, h); id >= 0 {
 		return id
 	}
-	w := vocabWord{norm: norm, self: -1}
+	w := vocabWord{norm: string(norm), self: -1}
 	for _, s := range Stems(w.norm) {
 		sid, ok := a.stemID[s]
 		if !ok {
@@ -130,9 +134,27 @@ func isChunkByte(c byte) bool {
 	return c >= 0x80 || 'a' <= c|0x20 && c|0x20 <= 'z' || '0' <= c && c <= '9'
 }
 
+// maxChunk is the length in bytes of the longest chunk an Analyzer
+// remembers. Longer ones, rare in Arabic or Latin text but whole
+// sentences in Chinese, are scanned each time rather than copied.
+const maxChunk = 64
+
 // wordsOf returns the numbers of the words of chunk, in order, scanning
-// it the first time.
+// it the first time. The slice is only valid until the next call.
 func (a *Analyzer) wordsOf(chunk string) []int32 {
+	if len(chunk) > maxChunk {
+		ids := a.scanned[:0]
+		a.scan.reset(chunk)
+		for {
+			_, _, norm, ok := a.scan.next()
+			if !ok {
+				break
+			}
+			ids = append(ids, a.word(norm))
+		}
+		a.scanned = ids
+		return ids
+	}
 	k := keyOf(chunk)
 	h := hashOf(chunk, k)
 	c := a.chunks.find(chunk, k, h)
@@ -152,7 +174,7 @@ func (a *Analyzer) newChunk(chunk string, k wordKey, h uint32) int32 {
 		if !ok {
 			break
 		}
-		a.chunkWords = append(a.chunkWords, a.word(string(norm)))
+		a.chunkWords = append(a.chunkWords, a.word(norm))
 	}
 	a.chunkSpan = append(a.chunkSpan, uint64(start)<<32|uint64(len(a.chunkWords)))
 	// Not a part of the text, which the table would keep alive.

@@ -304,4 +304,8 @@ func TestDocMatchesReference(t *testing.T) {
 	}
 	check(nil, nil)
 	check([]string{""}, []string{"", " "})
+	// Chunks longer than maxChunk, scanned each time.
+	long := strings.Repeat("الأردن«وCSTO»،", 10) + " 中文没有空格的句子中文没有空格的句子中文没有空格的句子"
+	check([]string{long}, []string{long, long[:maxChunk+1], long[:maxChunk]})
+	check(nil, []string{long + " " + long})
 }
