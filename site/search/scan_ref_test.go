@@ -174,7 +174,7 @@ func checkScanner(t *testing.T, text string) {
 
 // scanAlphabet is what random texts are made of: the characters the
 // tokenizer treats in a special way, and some of every class.
-var scanAlphabet = []rune(" .,\n\t-aZz09Aٌّٰٔٓٱأإآىةـؤئابجيوهﻻﷲ٠٩۰۹ۀہۂےۓە\u061c\u00ad\u200c\u200d\u200f\u202b\u2066\ufeff" +
+var scanAlphabet = []rune("،؛؟«» .,\n\t-aZz09Aٌّٰٔٓٱأإآىةـؤئابجيوهﻻﷲ٠٩۰۹ۀہۂےۓە\u061c\u00ad\u200c\u200d\u200f\u202b\u2066\ufeff" +
 	"éÉßΣσ中\u0301\u0300ڤپکی\u06dd\u06d6\u06e5\u08a0\ufe70\ufb50\U0001d400\ufffd")
 
 // TestScannerMatchesReference compares the scanner with referenceScan
