@@ -48,12 +48,15 @@ type Analyzer struct {
 	stemID map[string]int32 // stem -> number
 	stems  []string
 
-	// chunks numbers the chunks of text seen (see isChunkByte); the
-	// words of chunk c are chunkWords[chunkSpan[c]>>32:uint32(chunkSpan[c])].
+	// chunks holds the chunks of text seen (see isChunkByte). The value
+	// of a chunk of one word, as most are, is that word's number; the
+	// value of another is -1-s, and its words are
+	// chunkWords[chunkSpan[s]>>32:uint32(chunkSpan[s])].
 	chunks     wordTable
 	chunkSpan  []uint64
 	chunkWords []int32
-	scanned    []int32 // the words of the last chunk too long to keep
+	one        [1]int32 // the word of the last chunk of one word
+	scanned    []int32  // the words of the last chunk too long to keep
 
 	// Per document: gen numbers the document; a word or stem whose
 	// seen entry has another gen has not been seen in it yet.
@@ -97,7 +100,7 @@ func (a *Analyzer) word(norm []byte) int32 {
 	probe := string(norm)
 	k := keyOf(probe)
 	h := hashOf(probe, k)
-	if id := a.words.find(probe, k, h); id >= 0 {
+	if id, _ := a.words.find(probe, k, h); id >= 0 {
 		return id
 	}
 	w := vocabWord{norm: string(norm), self: -1}
@@ -115,7 +118,7 @@ func (a *Analyzer) word(norm []byte) int32 {
 			w.self = sid
 		}
 	}
-	id := a.words.add(w.norm, k, h)
+	id := a.words.add(w.norm, k, h, 0)
 	a.vocab = append(a.vocab, w)
 	a.wordSeen = append(a.wordSeen, seen{})
 	return id
@@ -157,15 +160,20 @@ func (a *Analyzer) wordsOf(chunk string) []int32 {
 	}
 	k := keyOf(chunk)
 	h := hashOf(chunk, k)
-	c := a.chunks.find(chunk, k, h)
+	c, v := a.chunks.find(chunk, k, h)
 	if c < 0 {
-		c = a.newChunk(chunk, k, h)
+		v = a.newChunk(chunk, k, h)
 	}
-	span := a.chunkSpan[c]
+	if v >= 0 {
+		a.one[0] = v
+		return a.one[:]
+	}
+	span := a.chunkSpan[-1-v]
 	return a.chunkWords[span>>32 : uint32(span)]
 }
 
-// newChunk scans a chunk not seen before, and numbers it.
+// newChunk scans a chunk not seen before, adds it to a.chunks, and
+// returns its value there.
 func (a *Analyzer) newChunk(chunk string, k wordKey, h uint32) int32 {
 	start := len(a.chunkWords)
 	a.scan.reset(chunk)
@@ -176,9 +184,17 @@ func (a *Analyzer) newChunk(chunk string, k wordKey, h uint32) int32 {
 		}
 		a.chunkWords = append(a.chunkWords, a.word(norm))
 	}
-	a.chunkSpan = append(a.chunkSpan, uint64(start)<<32|uint64(len(a.chunkWords)))
+	var v int32
+	if len(a.chunkWords) == start+1 {
+		v = a.chunkWords[start]
+		a.chunkWords = a.chunkWords[:start]
+	} else {
+		v = -1 - int32(len(a.chunkSpan))
+		a.chunkSpan = append(a.chunkSpan, uint64(start)<<32|uint64(len(a.chunkWords)))
+	}
 	// Not a part of the text, which the table would keep alive.
-	return a.chunks.add(strings.Clone(chunk), k, h)
+	a.chunks.add(strings.Clone(chunk), k, h, v)
+	return v
 }
 
 // Doc analyses a document whose title and tags are heading and whose

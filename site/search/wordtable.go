@@ -1,25 +1,31 @@
 package search
 
 // wordTable numbers byte strings (normalised words, chunks of text) in the
-// order they are added, and finds the number of one. It does what a
-// map[string]int32 would, for a fraction of the cost on short strings: a
-// string of up to 16 bytes is held as two integers (its key), so that
-// finding it compares integers in two small arrays instead of following
-// a string to its bytes.
+// order they are added, keeps a value with each, and finds the number
+// and value of one. It does what a map[string]struct{int32; int32} would,
+// for a fraction of the cost on short strings: a string of up to 16 bytes
+// is held as two integers (its key) in its slot, so that finding it reads
+// one slot and compares integers, and does not follow a string to its
+// bytes.
 //
 // It is a hash table with open addressing and linear probing, at most
 // half full.
 type wordTable struct {
-	// slots holds, per slot, the upper 32 bits of a string's hash (whose
-	// top bits pick the slot) and the string's number plus one; 0 is a
-	// free slot.
-	slots []uint64
+	slots []wordSlot
 	// shift is 32 - log2(len(slots)): hash>>shift is the first slot of a
 	// hash.
 	shift uint
-	// keys and strs hold the key and the string of each number.
-	keys []wordKey
+	// strs holds the string of each number.
 	strs []string
+}
+
+// wordSlot is a slot of a wordTable: 32 bytes, two to a cache line.
+type wordSlot struct {
+	a, b uint64 // the string's key (wordKey)
+	h    uint32 // its hash
+	n    int32  // its length
+	id   int32  // its number plus one; 0 in a free slot
+	val  int32  // the value given to add
 }
 
 // wordKey stands for a string: for a string of up to 16 bytes, a and b
@@ -78,59 +84,59 @@ func hashOf(w string, k wordKey) uint32 {
 	return uint32(h >> 32)
 }
 
-// find returns the number of w, whose key is k and hash h, or -1 when it
-// is not in the table. It calls no function, so that the common case
-// saves no registers.
-func (t *wordTable) find(w string, k wordKey, h uint32) int32 {
+// find returns the number of w, whose key is k and hash h, and its
+// value, or -1 when w is not in the table. It calls no function, so that
+// the common case saves no registers.
+func (t *wordTable) find(w string, k wordKey, h uint32) (id, val int32) {
 	if len(t.slots) == 0 {
-		return -1
+		return -1, 0
 	}
 	mask := len(t.slots) - 1
 probe:
 	for i := int(h >> t.shift); ; i = (i + 1) & mask {
-		s := t.slots[i]
-		if s == 0 {
-			return -1
+		s := &t.slots[i]
+		if s.id == 0 {
+			return -1, 0
 		}
-		if uint32(s>>32) != h {
-			continue
-		}
-		id := int32(uint32(s)) - 1
-		if t.keys[id] != k {
+		if s.h != h || s.a != k.a || s.b != k.b || int(s.n) != k.n {
 			continue
 		}
 		// The key holds the first and the last eight bytes: compare the
 		// ones in between.
 		if k.n > 16 {
-			str := t.strs[id]
+			str := t.strs[s.id-1]
+			if len(str) != len(w) {
+				continue
+			}
 			for j := 8; j+8 < k.n; j += 8 {
 				if le64(str, j) != le64(w, j) {
 					continue probe
 				}
 			}
 		}
-		return id
+		return s.id - 1, s.val
 	}
 }
 
-// add gives w, whose key is k and hash h, the next number, and returns
-// it; w must not be in the table yet. The table keeps w: it must not be
-// part of a larger string that the table should not keep alive.
-func (t *wordTable) add(w string, k wordKey, h uint32) int32 {
-	if 2*(len(t.keys)+1) > len(t.slots) {
+// add gives w, whose key is k and hash h, the next number, keeps val with
+// it, and returns the number; w must not be in the table yet. The table
+// keeps w: it must not be part of a larger string that the table should
+// not keep alive.
+func (t *wordTable) add(w string, k wordKey, h uint32, val int32) int32 {
+	if 2*(len(t.strs)+1) > len(t.slots) {
 		t.grow()
 	}
-	id := int32(len(t.keys))
-	t.put(uint64(h)<<32 | uint64(uint32(id+1)))
-	t.keys, t.strs = append(t.keys, k), append(t.strs, w)
+	id := int32(len(t.strs))
+	t.put(wordSlot{a: k.a, b: k.b, h: h, n: int32(k.n), id: id + 1, val: val})
+	t.strs = append(t.strs, w)
 	return id
 }
 
-// put files slot value s in the first free slot of its hash.
-func (t *wordTable) put(s uint64) {
+// put files s in the first free slot of its hash.
+func (t *wordTable) put(s wordSlot) {
 	mask := len(t.slots) - 1
-	i := int(uint32(s>>32) >> t.shift)
-	for t.slots[i] != 0 {
+	i := int(s.h >> t.shift)
+	for t.slots[i].id != 0 {
 		i = (i + 1) & mask
 	}
 	t.slots[i] = s
@@ -140,12 +146,12 @@ func (t *wordTable) put(s uint64) {
 func (t *wordTable) grow() {
 	old := t.slots
 	size := max(2*len(old), 1024)
-	t.slots, t.shift = make([]uint64, size), 32
+	t.slots, t.shift = make([]wordSlot, size), 32
 	for n := size; n > 1; n >>= 1 {
 		t.shift--
 	}
 	for _, s := range old {
-		if s != 0 {
+		if s.id != 0 {
 			t.put(s)
 		}
 	}

@@ -14,7 +14,11 @@ func TestWordTable(t *testing.T) {
 	want := map[string]int32{}
 	lookup := func(w string) int32 {
 		k := keyOf(w)
-		return table.find(w, k, hashOf(w, k))
+		id, val := table.find(w, k, hashOf(w, k))
+		if id >= 0 && val != 3*id {
+			t.Fatalf("find(%q) gives value %d, want %d", w, val, 3*id)
+		}
+		return id
 	}
 	for range 20000 {
 		b := make([]byte, rng.IntN(41))
@@ -28,7 +32,7 @@ func TestWordTable(t *testing.T) {
 		}
 		if !ok {
 			k := keyOf(w)
-			if id = table.add(w, k, hashOf(w, k)); id != int32(len(want)) {
+			if id = table.add(w, k, hashOf(w, k), 3*int32(len(want))); id != int32(len(want)) {
 				t.Fatalf("add(%q) = %d, want %d", w, id, len(want))
 			}
 			want[w] = id
