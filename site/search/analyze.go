@@ -38,11 +38,16 @@ type Token struct {
 // table testdata/vectors.json holds both to the same results.
 func Analyze(text string) []Token {
 	var out []Token
-	scan(text, func(start, end int, norm []byte) {
+	var s scanner
+	s.reset(text)
+	for {
+		start, end, norm, ok := s.next()
+		if !ok {
+			return out
+		}
 		n := string(norm)
 		out = append(out, Token{Start: start, End: end, Norm: n, Stems: Stems(n)})
-	})
-	return out
+	}
 }
 
 // Character classes of the tokenizer.
@@ -78,113 +83,160 @@ const arabicActions = "\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\
 	"\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x00\x00\x00\x00\x01\x01" +
 	"\x06\x02\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01"
 
-// scan calls emit for each word of text with its byte span and its
-// normalised form. The slice norm is reused: emit must copy it.
-func scan(text string, emit func(start, end int, norm []byte)) {
-	var buf []byte
-	class, start, end := classNone, 0, 0
-	last, lastAt := rune(0), 0 // the last rune in buf and where it starts
-	flush := func() {
-		if len(buf) > 0 {
-			emit(start, end, buf)
-		}
-		buf, class, last = buf[:0], classNone, 0
-	}
-	// open makes sure a word of class c is open, starting at at.
-	open := func(c, at int) {
-		if c != class {
-			flush()
-			class, start = c, at
-		}
-	}
-	for i := 0; i < len(text); {
+// A scanner splits a text into words and normalises them (steps 1 to 4
+// of Analyze), one word per call of next. It calls no function per
+// character but for the characters outside ASCII and U+0600-U+067F, and
+// allocates nothing once its buffer holds the longest word.
+type scanner struct {
+	text string
+	pos  int    // where next goes on
+	buf  []byte // the normalised form of the last word
+}
+
+// reset makes s scan text from its start, keeping its buffer.
+func (s *scanner) reset(text string) {
+	s.text, s.pos = text, 0
+}
+
+// next returns the next word of the text: its byte span and its
+// normalised form, which is only valid until the next call of next or
+// reset. ok is false once the text has no more words.
+//
+// A word ends at a character that is not part of one, or where a
+// character of the other class (Arabic or not) starts: next then stops
+// before that character, and the following call reads it again.
+func (s *scanner) next() (start, end int, norm []byte, ok bool) {
+	text, buf := s.text, s.buf[:0]
+	class := classNone
+	i := s.pos
+scan:
+	for i < len(text) {
 		at, b := i, text[i]
-		switch {
-		case b < 0x80:
+		if b < 0x80 {
 			i++
 			switch {
 			case 'a' <= b && b <= 'z' || '0' <= b && b <= '9':
 			case 'A' <= b && b <= 'Z':
 				b += 'a' - 'A'
 			default:
-				flush()
+				if len(buf) > 0 {
+					break scan
+				}
+				class = classNone
 				continue
 			}
-			open(classOther, at)
-			end = i
-			lastAt, last = len(buf), rune(b)
+			if class != classOther {
+				if len(buf) > 0 {
+					i = at
+					break scan
+				}
+				class, start = classOther, at
+			}
 			buf = append(buf, b)
+			if b == text[at] {
+				// A run of lower-case letters and digits: copied at once.
+				for i < len(text) && ('a' <= text[i] && text[i] <= 'z' || '0' <= text[i] && text[i] <= '9') {
+					i++
+				}
+				buf = append(buf, text[at+1:i]...)
+			}
+			end = i
 			continue
-		case (b == 0xD8 || b == 0xD9) && i+1 < len(text) && text[i+1]&0xC0 == 0x80:
+		}
+		if (b == 0xD8 || b == 0xD9) && i+1 < len(text) && text[i+1]&0xC0 == 0x80 {
 			// U+0600-U+067F, by table.
 			b1 := text[i+1]
 			r := 0x600 + rune(b&1)<<6 | rune(b1&0x3F)
 			i += 2
-			switch arabicActions[r-0x600] {
+			act := arabicActions[r-0x600]
+			switch act {
 			case actEnd:
-				flush()
-			case actIgnore:
-			case actDigit:
-				open(classOther, at)
-				end = i
-				lastAt, last = len(buf), '0'+r-0x660
-				buf = append(buf, byte('0'+r-0x660))
-			case actKeep:
-				open(classArabic, at)
-				end = i
-				lastAt, last = len(buf), r
-				buf = append(buf, b, b1)
-			case actAlef, actYeh, actHeh:
-				open(classArabic, at)
-				end = i
-				switch arabicActions[r-0x600] {
-				case actAlef:
-					r = 'ا'
-				case actYeh:
-					r = 'ي'
-				default:
-					r = 'ه'
+				if len(buf) > 0 {
+					break scan
 				}
-				lastAt, last = len(buf), r
-				buf = utf8.AppendRune(buf, r)
-			case actTatweel:
-				open(classArabic, at)
-				end = i
+				class = classNone
+				continue
+			case actIgnore:
+				continue
 			case actMark, actHamza:
 				if class == classNone {
-					open(classArabic, at)
+					class, start = classArabic, at
 				}
 				end = i
-				if arabicActions[r-0x600] == actHamza {
+				if act == actHamza {
+					// The last rune of buf, if any, is the letter the mark
+					// follows.
+					last, size := utf8.DecodeLastRune(buf)
 					if c := compose(last, r); c != 0 {
-						buf = utf8.AppendRune(buf[:lastAt], c)
-						last = c
+						buf = utf8.AppendRune(buf[:len(buf)-size], c)
 					}
 				}
+				continue
 			}
+			c := classArabic
+			if act == actDigit {
+				c = classOther
+			}
+			if class != c {
+				if len(buf) > 0 {
+					i = at
+					break scan
+				}
+				class, start = c, at
+			}
+			switch act {
+			case actKeep:
+				// A run of letters kept as they are, the bulk of Arabic
+				// text: copied at once.
+				for i+1 < len(text) {
+					b, b1 = text[i], text[i+1]
+					if b&^1 != 0xD8 || b1&0xC0 != 0x80 || arabicActions[(b&1)<<6|b1&0x3F] != actKeep {
+						break
+					}
+					i += 2
+				}
+				buf = append(buf, text[at:i]...)
+			case actDigit:
+				buf = append(buf, byte('0'+r-0x660))
+			case actAlef:
+				buf = append(buf, "ا"...)
+			case actYeh:
+				buf = append(buf, "ي"...)
+			case actHeh:
+				buf = append(buf, "ه"...)
+			}
+			// actTatweel: dropped.
+			end = i
 			continue
 		}
 
 		// Any other character.
 		r, size := utf8.DecodeRuneInString(text[i:])
 		i += size
-		c, mark := classOther, false
-		switch {
-		case ignorable(r):
+		if ignorable(r) {
 			continue
-		case !wordRune(r):
-			flush()
-			continue
-		default:
-			if isArabic(r) {
-				c = classArabic
-			}
-			mark = unicode.IsMark(r)
 		}
-		if mark && class != classNone {
+		if !wordRune(r) {
+			if len(buf) > 0 {
+				break scan
+			}
+			class = classNone
+			continue
+		}
+		c := classOther
+		if isArabic(r) {
+			c = classArabic
+		}
+		if class != classNone && unicode.IsMark(r) {
 			c = class // a mark belongs to the letter it follows
 		}
-		open(c, at)
+		if class != c {
+			if len(buf) > 0 {
+				i = at
+				break scan
+			}
+			class, start = c, at
+		}
 		end = i
 		switch {
 		case r >= '۰' && r <= '۹':
@@ -194,10 +246,10 @@ func scan(text string, emit func(start, end int, norm []byte)) {
 		case c != classArabic:
 			r = unicode.ToLower(r) // Arabic letters have no case
 		}
-		lastAt, last = len(buf), r
 		buf = utf8.AppendRune(buf, r)
 	}
-	flush()
+	s.pos, s.buf = i, buf
+	return start, end, buf, len(buf) > 0
 }
 
 // wordRune reports whether r can be part of a word: a letter, a combining

@@ -39,59 +39,162 @@ func AnalyzeDoc(heading, body []string) Terms {
 }
 
 // Analyzer analyses documents. It remembers every word it has seen, so
-// that a word is stemmed once and a document costs one lookup per word.
+// that a word is stemmed once, and every chunk of text, so that a chunk
+// seen before costs one lookup and no scanning.
 // An Analyzer is not safe for concurrent use.
 type Analyzer struct {
-	words  map[string]int32 // normalised word -> number
+	words  wordTable // normalised words, numbered as in vocab
 	vocab  []vocabWord
 	stemID map[string]int32 // stem -> number
 	stems  []string
 
+	// chunks holds the chunks of text seen (see isChunkByte). The value
+	// of a chunk of one word, as most are, is that word's number; the
+	// value of another is -1-s, and its words are
+	// chunkWords[chunkSpan[s]>>32:uint32(chunkSpan[s])].
+	chunks     wordTable
+	chunkSpan  []uint64
+	chunkWords []int32
+	one        [1]int32 // the word of the last chunk of one word
+	scanned    []int32  // the words of the last chunk too long to keep
+
 	// Per document: gen numbers the document; a word or stem whose
-	// *Gen entry is not gen has not been seen in it yet.
+	// seen entry has another gen has not been seen in it yet.
 	gen                  uint32
-	wordGen, stemGen     []uint32
-	wordFlags, stemFlags []uint8
+	wordSeen, stemSeen   []seen // by word and stem number
 	wordsSeen, stemsSeen []int32
-	blob                 []byte // reused for each document's terms
+	blob                 []byte  // reused for each document's terms
+	scan                 scanner // reused for each new chunk
+}
+
+// seen is where a word or a stem was seen in the current document: gen
+// is the document's (Analyzer.gen), flags the fields (inBody, inHeading,
+// and for a stem the same shifted by exactShift).
+type seen struct {
+	gen   uint32
+	flags uint8
 }
 
 type vocabWord struct {
-	norm  string
-	stems []int32
-	// self is true when the word is one of its own stems: its exact
-	// form is then recorded in the stem dictionary.
-	self bool
+	norm string
+	// stems holds the numbers of the word's one or two stems (Stems),
+	// nstems how many; in the word itself, not behind a pointer.
+	stems  [2]int32
+	nstems int32
+	// self is the number of the stem that is the word itself, or -1:
+	// the exact form of a word that is one of its own stems is recorded
+	// in the stem dictionary.
+	self int32
 }
 
 // NewAnalyzer returns an Analyzer that knows no word yet.
 func NewAnalyzer() *Analyzer {
-	return &Analyzer{words: map[string]int32{}, stemID: map[string]int32{}}
+	return &Analyzer{stemID: map[string]int32{}}
 }
 
+// word returns the number of a normalised word, stemming it the first
+// time.
 func (a *Analyzer) word(norm []byte) int32 {
-	if id, ok := a.words[string(norm)]; ok {
+	// Not kept: the compiler makes the string on the stack when it is
+	// short.
+	probe := string(norm)
+	k := keyOf(probe)
+	h := hashOf(probe, k)
+	if id, _ := a.words.find(probe, k, h); id >= 0 {
 		return id
 	}
-	w := vocabWord{norm: string(norm)}
+	w := vocabWord{norm: string(norm), self: -1}
 	for _, s := range Stems(w.norm) {
 		sid, ok := a.stemID[s]
 		if !ok {
 			sid = int32(len(a.stems))
 			a.stemID[s] = sid
 			a.stems = append(a.stems, s)
-			a.stemGen = append(a.stemGen, 0)
-			a.stemFlags = append(a.stemFlags, 0)
+			a.stemSeen = append(a.stemSeen, seen{})
 		}
-		w.stems = append(w.stems, sid)
-		w.self = w.self || s == w.norm
+		w.stems[w.nstems] = sid
+		w.nstems++
+		if s == w.norm {
+			w.self = sid
+		}
 	}
-	id := int32(len(a.vocab))
-	a.words[w.norm] = id
+	id := a.words.add(w.norm, k, h, 0)
 	a.vocab = append(a.vocab, w)
-	a.wordGen = append(a.wordGen, 0)
-	a.wordFlags = append(a.wordFlags, 0)
+	a.wordSeen = append(a.wordSeen, seen{})
 	return id
+}
+
+// highBits is the top bit of each of eight bytes.
+const highBits = 0x8080808080808080
+
+// isChunkByte reports whether byte c can be part of a chunk: a run of
+// bytes between ASCII characters other than letters and digits. Such a
+// character always ends a word and leaves the scanner as at the start of
+// a text, and is never part of a longer UTF-8 sequence, so a chunk has
+// the same words wherever it occurs.
+func isChunkByte(c byte) bool {
+	// For Arabic text, the first test is the one that matters.
+	return c >= 0x80 || 'a' <= c|0x20 && c|0x20 <= 'z' || '0' <= c && c <= '9'
+}
+
+// maxChunk is the length in bytes of the longest chunk an Analyzer
+// remembers. Longer ones, rare in Arabic or Latin text but whole
+// sentences in Chinese, are scanned each time rather than copied.
+const maxChunk = 64
+
+// wordsOf returns the numbers of the words of chunk, in order, scanning
+// it the first time. The slice is only valid until the next call.
+func (a *Analyzer) wordsOf(chunk string) []int32 {
+	if len(chunk) > maxChunk {
+		ids := a.scanned[:0]
+		a.scan.reset(chunk)
+		for {
+			_, _, norm, ok := a.scan.next()
+			if !ok {
+				break
+			}
+			ids = append(ids, a.word(norm))
+		}
+		a.scanned = ids
+		return ids
+	}
+	k := keyOf(chunk)
+	h := hashOf(chunk, k)
+	c, v := a.chunks.find(chunk, k, h)
+	if c < 0 {
+		v = a.newChunk(chunk, k, h)
+	}
+	if v >= 0 {
+		a.one[0] = v
+		return a.one[:]
+	}
+	span := a.chunkSpan[-1-v]
+	return a.chunkWords[span>>32 : uint32(span)]
+}
+
+// newChunk scans a chunk not seen before, adds it to a.chunks, and
+// returns its value there.
+func (a *Analyzer) newChunk(chunk string, k wordKey, h uint32) int32 {
+	start := len(a.chunkWords)
+	a.scan.reset(chunk)
+	for {
+		_, _, norm, ok := a.scan.next()
+		if !ok {
+			break
+		}
+		a.chunkWords = append(a.chunkWords, a.word(norm))
+	}
+	var v int32
+	if len(a.chunkWords) == start+1 {
+		v = a.chunkWords[start]
+		a.chunkWords = a.chunkWords[:start]
+	} else {
+		v = -1 - int32(len(a.chunkSpan))
+		a.chunkSpan = append(a.chunkSpan, uint64(start)<<32|uint64(len(a.chunkWords)))
+	}
+	// Not a part of the text, which the table would keep alive.
+	a.chunks.add(strings.Clone(chunk), k, h, v)
+	return v
 }
 
 // Doc analyses a document whose title and tags are heading and whose
@@ -104,39 +207,59 @@ func (a *Analyzer) Doc(heading, body []string) Terms {
 		flag  uint8
 	}{{body, inBody}, {heading, inHeading}} {
 		for _, t := range part.texts {
-			scan(t, func(_, _ int, norm []byte) {
-				id := a.word(norm)
-				if a.wordGen[id] != a.gen {
-					a.wordGen[id], a.wordFlags[id] = a.gen, 0
-					a.wordsSeen = append(a.wordsSeen, id)
+			for i := 0; i < len(t); {
+				if !isChunkByte(t[i]) {
+					i++
+					continue
 				}
-				a.wordFlags[id] |= part.flag
-			})
+				j := i + 1
+				// Eight bytes at a time while all are past ASCII, as in
+				// Arabic words.
+				for j+8 <= len(t) && le64(t, j)&highBits == highBits {
+					j += 8
+				}
+				for j < len(t) && isChunkByte(t[j]) {
+					j++
+				}
+				ids := a.wordsOf(t[i:j])
+				// After wordsOf, which may add words.
+				gen, wordSeen := a.gen, a.wordSeen
+				for _, id := range ids {
+					ws := &wordSeen[id]
+					if ws.gen != gen {
+						*ws = seen{gen: gen}
+						a.wordsSeen = append(a.wordsSeen, id)
+					}
+					ws.flags |= part.flag
+				}
+				i = j
+			}
 		}
 	}
 	for _, id := range a.wordsSeen {
 		w := &a.vocab[id]
-		f := a.wordFlags[id]
-		for _, sid := range w.stems {
-			if a.stemGen[sid] != a.gen {
-				a.stemGen[sid], a.stemFlags[sid] = a.gen, 0
+		f := a.wordSeen[id].flags
+		for _, sid := range w.stems[:w.nstems] {
+			ss := &a.stemSeen[sid]
+			if ss.gen != a.gen {
+				*ss = seen{gen: a.gen}
 				a.stemsSeen = append(a.stemsSeen, sid)
 			}
-			a.stemFlags[sid] |= f
-			if a.stems[sid] == w.norm {
-				a.stemFlags[sid] |= f << exactShift
+			ss.flags |= f
+			if sid == w.self {
+				ss.flags |= f << exactShift
 			}
 		}
 	}
 	// The order of the terms does not matter: Dictionaries sorts them.
 	blob := a.blob[:0]
 	for _, sid := range a.stemsSeen {
-		blob = append(append(blob, a.stems[sid]...), a.stemFlags[sid])
+		blob = append(append(blob, a.stems[sid]...), a.stemSeen[sid].flags)
 	}
 	blob = append(blob, 0)
 	for _, id := range a.wordsSeen {
-		if w := &a.vocab[id]; !w.self {
-			blob = append(append(blob, w.norm...), a.wordFlags[id])
+		if w := &a.vocab[id]; w.self < 0 {
+			blob = append(append(blob, w.norm...), a.wordSeen[id].flags)
 		}
 	}
 	a.blob = blob
@@ -511,6 +634,26 @@ func AppendChunk(b []byte, records [][]byte) []byte {
 	return append(b, "]\n"...)
 }
 
+// validUTF8 reports whether s is valid UTF-8, as utf8.ValidString does,
+// in half its time on Arabic text: a character of two bytes, as Arabic
+// letters are, takes one test.
+func validUTF8(s string) bool {
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			i++
+		} else if c >= 0xC2 && c <= 0xDF && i+1 < len(s) && s[i+1]&0xC0 == 0x80 {
+			i += 2
+		} else {
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if r == utf8.RuneError && size == 1 {
+				return false
+			}
+			i += size
+		}
+	}
+	return true
+}
+
 // specialIn reports whether any of the eight bytes in x is below 0x20, a
 // quote, a backslash or 0xE2 (the first byte of U+2028 and U+2029), with
 // the bit tricks of "Bit Twiddling Hacks" (hasless, haszero).
@@ -558,7 +701,7 @@ func truncate(s string, n int) string {
 // invalid UTF-8 with U+FFFD.
 func appendString(b []byte, s string) []byte {
 	const hex = "0123456789abcdef"
-	if !utf8.ValidString(s) {
+	if !validUTF8(s) {
 		s = strings.ToValidUTF8(s, "\ufffd")
 	}
 	b = append(b, '"')

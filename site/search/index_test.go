@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func testDocs() []Doc {
@@ -191,4 +192,40 @@ func TestAnalyzerReuse(t *testing.T) {
 	if first["اردن"] != inBody|inHeading || first["عم"] != inBody || first["في"] != inBody|inBody<<exactShift {
 		t.Errorf("stems of the first document: %v", first)
 	}
+}
+
+// TestValidUTF8 compares validUTF8 with utf8.ValidString on every
+// sequence of up to three bytes from a set that covers the boundaries of
+// UTF-8 (overlong forms, surrogates, code points past U+10FFFF), and on
+// Arabic text.
+func TestValidUTF8(t *testing.T) {
+	edges := []byte{0, 'a', 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xC1, 0xC2, 0xD8, 0xDF,
+		0xE0, 0xE2, 0xED, 0xEE, 0xEF, 0xF0, 0xF3, 0xF4, 0xF5, 0xFF}
+	check := func(s string) {
+		if got, want := validUTF8(s), utf8.ValidString(s); got != want {
+			t.Errorf("validUTF8(%q) = %v, want %v", s, got, want)
+		}
+	}
+	for _, a := range edges {
+		for _, b := range edges {
+			for _, c := range edges {
+				for _, d := range []string{"", "\x80", "\x80\x80", "ب"} {
+					check(string([]byte{a, b, c}) + d)
+					check(string([]byte{a, b}) + d)
+					check(string([]byte{a}) + d)
+				}
+			}
+		}
+	}
+	check("زار السفير الأردن\u2028 2024 \U0001F600")
+}
+
+func FuzzValidUTF8(f *testing.F) {
+	f.Add("زار «السفير»")
+	f.Add("\xed\xa0\x80")
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := validUTF8(s), utf8.ValidString(s); got != want {
+			t.Errorf("validUTF8(%q) = %v, want %v", s, got, want)
+		}
+	})
 }
