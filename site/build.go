@@ -44,7 +44,7 @@ import (
 
 // cacheVersion changes whenever the meaning of cached data changes, so a
 // cache written by another version of nashra is never used.
-const cacheVersion = "nashra-cache-2"
+const cacheVersion = "nashra-cache-3"
 
 // Output receives the files of a build.
 type Output interface {

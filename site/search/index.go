@@ -27,7 +27,8 @@ type Terms struct {
 	// blob holds the stems, a 0 byte, then the words, each entry a term
 	// followed by one byte of flags (1 to 15). Terms are made of letters,
 	// marks and digits, never of bytes below 0x20, so the flag bytes
-	// delimit them.
+	// delimit them. The terms are packed (pack.go): Arabic letters take
+	// one byte each.
 	blob string
 }
 
@@ -63,7 +64,7 @@ type Analyzer struct {
 	gen                  uint32
 	wordSeen, stemSeen   []seen // by word and stem number
 	wordsSeen, stemsSeen []int32
-	blob                 []byte  // reused for each document's terms
+	blob, packed         []byte  // reused for each document's terms
 	scan                 scanner // reused for each new chunk
 }
 
@@ -263,7 +264,8 @@ func (a *Analyzer) Doc(heading, body []string) Terms {
 		}
 	}
 	a.blob = blob
-	return Terms{blob: string(blob)}
+	a.packed = packBlob(a.packed[:0], blob)
+	return Terms{blob: string(a.packed)}
 }
 
 // Stems lists the stems of the document with their flags.
@@ -275,12 +277,13 @@ func (t Terms) Words() map[string]uint8 { return t.dict(1) }
 
 func (t Terms) dict(dict int) map[string]uint8 {
 	m := map[string]uint8{}
-	t.each(dict, func(term string, flags uint8) { m[term] = flags })
+	t.each(dict, func(packed string, flags uint8) { m[unpackTerm(packed)] = flags })
 	return m
 }
 
-// each calls fn for every term of a dictionary: 0 for stems, 1 for words.
-func (t Terms) each(dict int, fn func(term string, flags uint8)) {
+// each calls fn for every term of a dictionary, packed: 0 for stems, 1
+// for words.
+func (t Terms) each(dict int, fn func(packed string, flags uint8)) {
 	b := t.blob
 	if i := strings.IndexByte(b, 0); i >= 0 {
 		if dict == 0 {
@@ -464,6 +467,13 @@ func Dictionaries(terms []Terms, opts Options) *Dicts {
 					*p = append(*p, uint32(id)<<4|uint32(flags))
 				})
 			}
+			// The map was keyed by packed terms: the shards hold and
+			// sort the terms themselves.
+			terms := make(map[string]*[]uint32, len(m))
+			for packed, p := range m {
+				terms[unpackTerm(packed)] = p
+			}
+			m = terms
 			counts[dict] = len(m)
 			files[dict], d.refs[dict] = encodeShards(m, []string{"s/", "w/"}[dict], uint(4-2*dict), opts.ShardSize)
 		})
