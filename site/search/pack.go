@@ -87,4 +87,3 @@ func utf8LenOfLead(c byte) int {
 	}
 	return 1
 }
-
