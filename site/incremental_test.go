@@ -242,3 +242,57 @@ func TestSearchChunkRecovery(t *testing.T) {
 		t.Errorf("rebuilt chunk:\n%s\nwant:\n%s", third, want)
 	}
 }
+
+// TestDiskCacheKeepsSearchTerms saves the cache and reads it back, as two
+// runs of "nashra build" do, with one post edited in between: the second
+// build analyses only that post for search, and its index is byte for
+// byte the index a build from scratch makes.
+func TestDiskCacheKeepsSearchTerms(t *testing.T) {
+	src := postsFS(30, "CICA")
+	build := func(cache *site.Cache, out *keepingOutput) *site.Result {
+		t.Helper()
+		out.next()
+		res, err := site.Generate(context.Background(), src, out, site.Options{Theme: testTheme(t), BaseURL: "https://example.org/", Cache: cache, LoadOptions: site.LoadOptions{Now: testNow}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	out := newKeepingOutput()
+	cache := site.NewCache()
+	build(cache, out)
+	var saved bytes.Buffer
+	if err := cache.Save(&saved, "test"); err != nil {
+		t.Fatal(err)
+	}
+	read, err := site.ReadCache(&saved, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src["posts/p7.md"].Data = bytes.Replace(src["posts/p7.md"].Data, []byte("نص الخبر 7."), []byte("نص عن التعاون الثقافي."), 1)
+	if res := build(read, out); res.SearchAnalyzed != 1 {
+		t.Errorf("with the cache read back, the edit analysed %d posts for search, want 1", res.SearchAnalyzed)
+	}
+	fresh := newKeepingOutput()
+	build(site.NewCache(), fresh)
+	n := 0
+	for p, d := range fresh.files {
+		if strings.HasPrefix(p, "search/") {
+			n++
+			if string(out.files[p]) != string(d) {
+				t.Errorf("%s differs from a build from scratch", p)
+			}
+		}
+	}
+	if n < 4 || len(searchFiles(keys(out.files))) != n {
+		t.Errorf("%d search files from scratch, %d with the cache", n, len(searchFiles(keys(out.files))))
+	}
+}
+
+func keys(m map[string][]byte) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}

@@ -4,6 +4,7 @@ import (
 	"encoding/gob"
 	"fmt"
 	"io"
+	"sort"
 	"time"
 
 	"github.com/nashra-press/nashra/site/diag"
@@ -33,9 +34,51 @@ type diskCache struct {
 	// next build keeps the output's copies when their hashes match.
 	Icons *diskIcons
 	// SearchTerms and SearchChunks are Cache.searchTerms and searchChunks.
-	SearchTerms  map[string]search.Terms
+	SearchTerms  diskTerms
 	SearchChunks map[string]searchChunk
 	SearchDicts  searchDicts
+}
+
+// diskTerms holds Cache.searchTerms as gob decodes fastest: the terms of
+// every post in one byte slice (22 MB at 10,000 posts), cut at Ends, and
+// their keys, in the same order. A map of 10,000 values with a
+// BinaryUnmarshaler each took as long to decode as the rest of the cache.
+type diskTerms struct {
+	Keys []string
+	Ends []int64
+	Blob []byte
+}
+
+func newDiskTerms(m map[string]search.Terms) diskTerms {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys) // the same cache, the same bytes
+	d := diskTerms{Keys: keys, Ends: make([]int64, len(keys))}
+	for i, k := range keys {
+		d.Blob, _ = m[k].AppendBinary(d.Blob)
+		d.Ends[i] = int64(len(d.Blob))
+	}
+	return d
+}
+
+func (d diskTerms) terms() (map[string]search.Terms, bool) {
+	if len(d.Keys) != len(d.Ends) {
+		return nil, false
+	}
+	all := string(d.Blob)
+	m := make(map[string]search.Terms, len(d.Keys))
+	start := int64(0)
+	for i, k := range d.Keys {
+		end := d.Ends[i]
+		if end < start || end > int64(len(all)) {
+			return nil, false
+		}
+		m[k] = search.TermsFromBinary(all[start:end])
+		start = end
+	}
+	return m, true
 }
 
 // diskIcons is a siteIcons without the icons' bytes.
@@ -123,7 +166,7 @@ func (c *Cache) Save(w io.Writer, version string) error {
 	defer c.mu.Unlock()
 	d := diskCache{Version: cacheVersion + " " + version, ConfigSig: c.configSig,
 		Posts: make(map[string]diskPost, len(c.posts)), Images: c.images, Pages: c.pages, Stamps: c.stamps,
-		Feeds: c.feeds, SearchTerms: c.searchTerms, SearchChunks: c.searchChunks, SearchDicts: c.searchDicts}
+		Feeds: c.feeds, SearchTerms: newDiskTerms(c.searchTerms), SearchChunks: c.searchChunks, SearchDicts: c.searchDicts}
 	if ic := c.icons; ic != nil {
 		d.Icons = &diskIcons{LogoHash: ic.logoHash, SVG: ic.svg}
 		for _, f := range ic.files {
@@ -173,8 +216,10 @@ func ReadCache(r io.Reader, version string) (*Cache, error) {
 		}
 		c.icons = ic
 	}
-	if d.SearchTerms != nil {
-		c.searchTerms = d.SearchTerms
+	if m, ok := d.SearchTerms.terms(); ok {
+		c.searchTerms = m
+	} else {
+		return NewCache(), fmt.Errorf("unreadable build cache: the search terms do not add up")
 	}
 	if d.SearchChunks != nil {
 		c.searchChunks = d.SearchChunks

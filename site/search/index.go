@@ -301,6 +301,15 @@ func (t Terms) each(dict int, fn func(packed string, flags uint8)) {
 	}
 }
 
+// AppendBinary appends the terms' encoding to b (encoding.BinaryAppender),
+// for a cache on disk.
+func (t Terms) AppendBinary(b []byte) ([]byte, error) { return append(b, t.blob...), nil }
+
+// TermsFromBinary returns the terms that AppendBinary or MarshalBinary
+// encoded in data, without copying it: a cache on disk decodes the terms
+// of every post as one string and slices it.
+func TermsFromBinary(data string) Terms { return Terms{blob: data} }
+
 // MarshalBinary encodes the terms, for a cache on disk.
 func (t Terms) MarshalBinary() ([]byte, error) { return []byte(t.blob), nil }
 
