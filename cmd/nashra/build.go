@@ -262,7 +262,7 @@ func buildOnce(ctx context.Context, bf *buildFlags, stdout, stderr io.Writer) (*
 		return res, reportedError{msg: "build failed"}
 	}
 	t0 = time.Now()
-	stats, err := out.Commit()
+	stats, err := out.CommitBackground()
 	if err != nil {
 		return res, err
 	}
@@ -272,6 +272,10 @@ func buildOnce(ctx context.Context, bf *buildFlags, stdout, stderr io.Writer) (*
 		saveCache(cacheFile, cache)
 		step("save cache", t0)
 	}
+	// The previous output was being removed while the cache was saved.
+	t0 = time.Now()
+	out.Wait()
+	step("remove old output", t0)
 	fmt.Fprintf(stdout, "built %s (%s, %s) in %s: %d rendered; files: %d written, %d unchanged, %d removed -> %s\n",
 		plural(res.Pages, "page"), plural(res.Posts, "post"), plural(res.Tags, "tag"),
 		time.Since(start).Round(time.Millisecond), res.Rendered, stats.Written, stats.Unchanged, stats.Removed, bf.outDir())

@@ -86,6 +86,9 @@ type Dir struct {
 	dirs    map[string]bool
 	stats   Stats
 	oldSeen bool
+	// removing is closed once the previous output is removed, after
+	// CommitBackground.
+	removing chan struct{}
 }
 
 // Open prepares a new build of the output folder dir.
@@ -364,6 +367,17 @@ func (d *Dir) Files() []string {
 // Commit writes the manifest and puts the staging folder in place of the
 // output folder. The previous output is removed afterwards.
 func (d *Dir) Commit() (Stats, error) {
+	stats, err := d.CommitBackground()
+	d.Wait()
+	return stats, err
+}
+
+// CommitBackground is Commit, but it removes the previous output on
+// another goroutine, so that the caller's last steps (saving a build
+// cache) run meanwhile; Wait waits for it. A process that exits without
+// waiting leaves the rest of it in a hidden folder beside the output,
+// which the next Open removes.
+func (d *Dir) CommitBackground() (Stats, error) {
 	d.mu.Lock()
 	m := manifest{Generator: "nashra", Files: d.files, Stamps: d.stamps}
 	for rel := range d.old {
@@ -395,8 +409,21 @@ func (d *Dir) Commit() (Stats, error) {
 		return stats, fmt.Errorf("replacing %s: %w", d.final, err)
 	}
 	// After the swap, the staging path holds the previous output.
-	removeTree(d.staging)
+	old, done := d.staging, make(chan struct{})
+	d.removing = done
+	go func() {
+		defer close(done)
+		removeTree(old)
+	}()
 	return stats, nil
+}
+
+// Wait returns once the previous output that CommitBackground replaced
+// is removed (at once if there is none).
+func (d *Dir) Wait() {
+	if d.removing != nil {
+		<-d.removing
+	}
 }
 
 // linkKept hard-links the kept files of the previous output into the

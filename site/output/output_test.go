@@ -1015,3 +1015,62 @@ func TestDirPrevious(t *testing.T) {
 		t.Error("Previous returned a file changed by hand")
 	}
 }
+
+// TestCommitBackground checks that the new output is in place when
+// CommitBackground returns, that the previous one is gone once Wait
+// returns, and that a previous output left behind by a process that did
+// not wait is removed by the next Open.
+func TestCommitBackground(t *testing.T) {
+	root := t.TempDir()
+	out := filepath.Join(root, "public")
+	build(t, out, Options{}, siteV1)
+	v2 := copyFiles(siteV1)
+	v2["posts/new/index.html"] = "<p>جديد</p>"
+	hidden := func() []string {
+		t.Helper()
+		entries, err := os.ReadDir(root)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		for _, e := range entries {
+			if e.Name() != "public" {
+				names = append(names, e.Name())
+			}
+		}
+		return names
+	}
+	commit := func(wait bool) {
+		t.Helper()
+		d, err := Open(out, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, rel := range sortedKeys(v2) {
+			if err := d.WriteFile(rel, []byte(v2[rel])); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := d.CommitBackground(); err != nil {
+			t.Fatal(err)
+		}
+		sameTree(t, "output", withoutManifest(hashTree(t, out)), wantTree(t, v2))
+		if wait {
+			d.Wait()
+			if left := hidden(); len(left) != 0 {
+				t.Errorf("after Wait, beside the output: %v", left)
+			}
+		}
+	}
+	commit(true)
+	// A process that exits before the removal ends leaves the previous
+	// output in its hidden folder: simulate it with a copy.
+	leftover := filepath.Join(root, ".public"+stagingMarker+"left")
+	if err := os.MkdirAll(filepath.Join(leftover, "posts", "x"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	commit(true)
+	if _, err := os.Stat(leftover); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the leftover %s is still there after the next build: %v", leftover, err)
+	}
+}
