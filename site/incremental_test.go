@@ -265,6 +265,12 @@ func TestDiskCacheKeepsSearchTerms(t *testing.T) {
 	if err := cache.Save(&saved, "test"); err != nil {
 		t.Fatal(err)
 	}
+	// A cache file cut short anywhere is refused as a whole.
+	for _, cut := range []int{1, saved.Len() / 2, saved.Len() - 1} {
+		if _, err := site.ReadCache(bytes.NewReader(saved.Bytes()[:cut]), "test"); err == nil {
+			t.Errorf("a cache cut to %d of %d bytes was read", cut, saved.Len())
+		}
+	}
 	read, err := site.ReadCache(&saved, "test")
 	if err != nil {
 		t.Fatal(err)

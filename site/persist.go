@@ -1,10 +1,12 @@
 package site
 
 import (
+	"bufio"
 	"encoding/gob"
 	"fmt"
 	"io"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/nashra-press/nashra/site/diag"
@@ -39,14 +41,17 @@ type diskCache struct {
 	SearchDicts  searchDicts
 }
 
-// diskTerms holds Cache.searchTerms as gob decodes fastest: the terms of
-// every post in one byte slice (22 MB at 10,000 posts), cut at Ends, and
-// their keys, in the same order. A map of 10,000 values with a
-// BinaryUnmarshaler each took as long to decode as the rest of the cache.
+// diskTerms holds Cache.searchTerms: their keys, and where each post's
+// terms end in the blob of every post's terms (22 MB at 10,000 posts).
+// The blob is not part of the gob message: it follows it in the file, raw,
+// and is read into one string in one go. Through gob (a map of 10,000
+// values with a BinaryUnmarshaler each, or one byte slice, which gob
+// reads and grows in pieces) it took longer than the rest of the cache.
 type diskTerms struct {
 	Keys []string
 	Ends []int64
-	Blob []byte
+	// list holds the terms of Keys, for Save to write after the message.
+	list []search.Terms
 }
 
 func newDiskTerms(m map[string]search.Terms) diskTerms {
@@ -55,19 +60,41 @@ func newDiskTerms(m map[string]search.Terms) diskTerms {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys) // the same cache, the same bytes
-	d := diskTerms{Keys: keys, Ends: make([]int64, len(keys))}
+	d := diskTerms{Keys: keys, Ends: make([]int64, len(keys)), list: make([]search.Terms, len(keys))}
+	end := int64(0)
 	for i, k := range keys {
-		d.Blob, _ = m[k].AppendBinary(d.Blob)
-		d.Ends[i] = int64(len(d.Blob))
+		d.list[i] = m[k]
+		end += int64(m[k].Len())
+		d.Ends[i] = end
 	}
 	return d
 }
 
-func (d diskTerms) terms() (map[string]search.Terms, bool) {
+// writeBlob writes the blob of every post's terms, in the order of Keys.
+func (d diskTerms) writeBlob(w io.Writer) error {
+	var buf []byte
+	for _, t := range d.list {
+		buf, _ = t.AppendBinary(buf[:0])
+		if _, err := w.Write(buf); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// size is the length of the blob.
+func (d diskTerms) size() int64 {
+	if len(d.Ends) == 0 {
+		return 0
+	}
+	return d.Ends[len(d.Ends)-1]
+}
+
+// terms cuts all, the blob, into each post's terms.
+func (d diskTerms) terms(all string) (map[string]search.Terms, bool) {
 	if len(d.Keys) != len(d.Ends) {
 		return nil, false
 	}
-	all := string(d.Blob)
 	m := make(map[string]search.Terms, len(d.Keys))
 	start := int64(0)
 	for i, k := range d.Keys {
@@ -181,19 +208,37 @@ func (c *Cache) Save(w io.Writer, version string) error {
 		}
 		d.Posts[file] = dp
 	}
-	return gob.NewEncoder(w).Encode(&d)
+	if err := gob.NewEncoder(w).Encode(&d); err != nil {
+		return err
+	}
+	return d.SearchTerms.writeBlob(w)
 }
 
 // ReadCache reads a cache written by Save with the same version. A cache
 // of another version, or one that cannot be read, yields an empty cache
 // and the reason.
 func ReadCache(r io.Reader, version string) (*Cache, error) {
+	// gob reads no further than its message from an io.ByteReader: the
+	// blob of search terms that follows is read from the same reader.
+	br, ok := r.(*bufio.Reader)
+	if !ok {
+		br = bufio.NewReader(r)
+	}
 	var d diskCache
-	if err := gob.NewDecoder(r).Decode(&d); err != nil {
+	if err := gob.NewDecoder(br).Decode(&d); err != nil {
 		return NewCache(), fmt.Errorf("unreadable build cache: %w", err)
 	}
 	if d.Version != cacheVersion+" "+version {
 		return NewCache(), fmt.Errorf("build cache from another version of nashra")
+	}
+	size := d.SearchTerms.size()
+	if size < 0 || size > 1<<34 {
+		return NewCache(), fmt.Errorf("unreadable build cache: the search terms take %d bytes", size)
+	}
+	var blob strings.Builder
+	blob.Grow(int(size))
+	if n, err := io.CopyN(&blob, br, size); err != nil || n != size {
+		return NewCache(), fmt.Errorf("unreadable build cache: the search terms are cut short")
 	}
 	c := NewCache()
 	c.configSig = d.ConfigSig
@@ -216,7 +261,7 @@ func ReadCache(r io.Reader, version string) (*Cache, error) {
 		}
 		c.icons = ic
 	}
-	if m, ok := d.SearchTerms.terms(); ok {
+	if m, ok := d.SearchTerms.terms(blob.String()); ok {
 		c.searchTerms = m
 	} else {
 		return NewCache(), fmt.Errorf("unreadable build cache: the search terms do not add up")

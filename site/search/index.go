@@ -301,6 +301,9 @@ func (t Terms) each(dict int, fn func(packed string, flags uint8)) {
 	}
 }
 
+// Len is the length of the terms' encoding (AppendBinary).
+func (t Terms) Len() int { return len(t.blob) }
+
 // AppendBinary appends the terms' encoding to b (encoding.BinaryAppender),
 // for a cache on disk.
 func (t Terms) AppendBinary(b []byte) ([]byte, error) { return append(b, t.blob...), nil }
