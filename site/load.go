@@ -132,10 +132,15 @@ func (c *Content) Convert(p *Post) diag.List {
 		return diags
 	}
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	_, body, _, bodyLine, err := splitFrontMatter(data)
-	if err != nil {
-		diags.Errorf(p.File, 0, 0, "", "%v", err)
-		return diags
+	body, bodyLine := data, 0
+	if p.bodyStart > 0 && p.bodyStart <= len(data) {
+		body, bodyLine = data[p.bodyStart:], p.bodyLine
+	} else {
+		_, body, _, bodyLine, err = splitFrontMatter(data)
+		if err != nil {
+			diags.Errorf(p.File, 0, 0, "", "%v", err)
+			return diags
+		}
 	}
 	r := c.links.resolver(p)
 	r.source, r.lineOffset = data, bodyLine-1

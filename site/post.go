@@ -64,6 +64,11 @@ type Post struct {
 	tagNames []tagRef
 	// size is the file's length when parsed.
 	size int
+	// bodyStart is where the body starts in the file (after a byte order
+	// mark, if any) and bodyLine its line, so that Convert need not split
+	// the front matter again; 0 when not known (a post from the cache on
+	// disk).
+	bodyStart, bodyLine int
 	// summaryGiven is true when front matter has a summary.
 	summaryGiven bool
 	// keepBody keeps Body in memory after the post's page is written
@@ -146,11 +151,12 @@ func parsePost(file string, data []byte, hash string, cfg *Config) (*Post, diag.
 		return nil, diags
 	}
 
-	raw, _, offset, _, err := splitFrontMatter(data)
+	raw, body, offset, bodyLine, err := splitFrontMatter(data)
 	if err != nil {
 		addFMError(&diags, file, data, err)
 		return nil, diags
 	}
+	p.bodyStart, p.bodyLine = len(data)-len(body), bodyLine
 	fields, err := decodeFrontMatter(raw, offset)
 	if err != nil {
 		addFMError(&diags, file, data, err)
