@@ -2,6 +2,7 @@ package site_test
 
 import (
 	"context"
+	"fmt"
 	"io/fs"
 	"os"
 	"runtime"
@@ -103,6 +104,56 @@ func BenchmarkRebuildUnchanged(b *testing.B) {
 			b.Fatalf("%d pages rendered in a no-change rebuild", res.Rendered)
 		}
 	}
+}
+
+// BenchmarkRebuildOneEdit measures a build of the 1,000-post corpus in
+// which one published post's text changed since the last build, with the
+// cache and an output that keeps every unchanged page: the path of a
+// one-post edit and of watch mode. Each iteration edits the same post
+// back and forth.
+func BenchmarkRebuildOneEdit(b *testing.B) {
+	corpus := testtools.Corpus(b, 1000)
+	src := &oneFileEdited{FS: os.DirFS(corpus)}
+	cache := site.NewCache()
+	out := newKeepingOutput()
+	opts := site.Options{Theme: layouts.FS, BaseURL: "https://embassy.example/", Cache: cache}
+	first, err := site.Generate(context.Background(), src, out, opts)
+	if err != nil {
+		b.Fatal(err)
+	}
+	// A published post in the middle of the list.
+	name := first.Content.Posts[len(first.Content.Posts)/2].File
+	text, err := fs.ReadFile(src, name)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		src.name, src.data = name, append(slices.Clip(text), fmt.Sprintf("\nسطر أضيف في الجولة %d.\n", i)...)
+		out.next()
+		res, err := site.Generate(context.Background(), src, out, opts)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if res.Rendered == 0 || res.Rendered > 10 || res.SearchAnalyzed != 1 {
+			b.Fatalf("an edit of %s rendered %d pages and analysed %d posts for search", name, res.Rendered, res.SearchAnalyzed)
+		}
+	}
+}
+
+// oneFileEdited is a file system with the bytes of one file replaced.
+type oneFileEdited struct {
+	fs.FS
+	name string
+	data []byte
+}
+
+func (e *oneFileEdited) Open(name string) (fs.File, error) {
+	if name == e.name {
+		return fstest.MapFS{name: {Data: e.data, ModTime: time.Now()}}.Open(name)
+	}
+	return e.FS.Open(name)
 }
 
 // BenchmarkSearchOverhead builds the 10,000-post corpus cold, with and
