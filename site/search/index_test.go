@@ -6,9 +6,13 @@ import (
 	"fmt"
 	"maps"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/nashra-press/nashra/internal/testtools"
 )
 
 func testDocs() []Doc {
@@ -228,4 +232,32 @@ func FuzzValidUTF8(f *testing.F) {
 			t.Errorf("validUTF8(%q) = %v, want %v", s, got, want)
 		}
 	})
+}
+
+// BenchmarkDictionaries merges the terms of the 1,000-post corpus's
+// posts, each analysed as title and body, into the two dictionaries.
+func BenchmarkDictionaries(b *testing.B) {
+	dir := testtools.Corpus(b, 1000)
+	files, err := filepath.Glob(filepath.Join(dir, "posts", "*.md"))
+	if err != nil || len(files) == 0 {
+		b.Fatalf("no posts in %s: %v", dir, err)
+	}
+	a := NewAnalyzer()
+	var terms []Terms
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		head, body, _ := strings.Cut(string(data), "\n---\n")
+		terms = append(terms, a.Doc([]string{head}, []string{body}))
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		d := Dictionaries(terms, Options{})
+		if d.Stems == 0 || d.Words == 0 {
+			b.Fatalf("empty dictionaries: %d stems, %d words", d.Stems, d.Words)
+		}
+	}
 }
