@@ -5,6 +5,7 @@ import (
 	"context"
 	"image"
 	"image/png"
+	"io/fs"
 	"sort"
 	"strings"
 	"sync"
@@ -57,6 +58,19 @@ func (o *keepingOutput) Unchanged(rel, hash string) bool {
 	return true
 }
 
+// rebuild runs a build of src into out (starting out's next build) with
+// the test theme, base URL https://example.org/ and cache, as a watcher
+// or a second "nashra build" does.
+func rebuild(t *testing.T, src fs.FS, out *keepingOutput, cache *site.Cache) *site.Result {
+	t.Helper()
+	out.next()
+	res, err := site.Generate(context.Background(), src, out, site.Options{Theme: testTheme(t), BaseURL: "https://example.org/", Cache: cache, LoadOptions: site.LoadOptions{Now: testNow}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
 // searchFiles returns the files of the search index among paths.
 func searchFiles(paths []string) []string {
 	var out []string
@@ -82,15 +96,7 @@ func TestIncrementalBuilds(t *testing.T) {
 	src["posts/bundle/pic.png"] = &fstest.MapFile{Data: pngBytes(t, 40, 20)}
 	cache := site.NewCache()
 	out := newKeepingOutput()
-	build := func() *site.Result {
-		t.Helper()
-		out.next()
-		res, err := site.Generate(context.Background(), src, out, site.Options{Theme: testTheme(t), BaseURL: "https://example.org/", Cache: cache, LoadOptions: site.LoadOptions{Now: testNow}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return res
-	}
+	build := func() *site.Result { t.Helper(); return rebuild(t, src, out, cache) }
 	first := build()
 	if first.Content.Converted() != 26 || first.Rendered != first.Pages || first.SearchAnalyzed != 26 {
 		t.Fatalf("first build converted %d, rendered %d of %d pages, analysed %d posts for search", first.Content.Converted(), first.Rendered, first.Pages, first.SearchAnalyzed)
@@ -196,15 +202,7 @@ func TestSearchChunkRecovery(t *testing.T) {
 	src := postsFS(12, "CICA")
 	cache := site.NewCache()
 	out := newKeepingOutput()
-	build := func() *site.Result {
-		t.Helper()
-		out.next()
-		res, err := site.Generate(context.Background(), src, out, site.Options{Theme: testTheme(t), BaseURL: "https://example.org/", Cache: cache, LoadOptions: site.LoadOptions{Now: testNow}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return res
-	}
+	build := func() *site.Result { t.Helper(); return rebuild(t, src, out, cache) }
 	chunk := func() string {
 		t.Helper()
 		data, ok := out.files["search/d/0.json"]
@@ -249,18 +247,9 @@ func TestSearchChunkRecovery(t *testing.T) {
 // byte the index a build from scratch makes.
 func TestDiskCacheKeepsSearchTerms(t *testing.T) {
 	src := postsFS(30, "CICA")
-	build := func(cache *site.Cache, out *keepingOutput) *site.Result {
-		t.Helper()
-		out.next()
-		res, err := site.Generate(context.Background(), src, out, site.Options{Theme: testTheme(t), BaseURL: "https://example.org/", Cache: cache, LoadOptions: site.LoadOptions{Now: testNow}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return res
-	}
 	out := newKeepingOutput()
 	cache := site.NewCache()
-	build(cache, out)
+	rebuild(t, src, out, cache)
 	var saved bytes.Buffer
 	if err := cache.Save(&saved, "test"); err != nil {
 		t.Fatal(err)
@@ -276,11 +265,11 @@ func TestDiskCacheKeepsSearchTerms(t *testing.T) {
 		t.Fatal(err)
 	}
 	src["posts/p7.md"].Data = bytes.Replace(src["posts/p7.md"].Data, []byte("نص الخبر 7."), []byte("نص عن التعاون الثقافي."), 1)
-	if res := build(read, out); res.SearchAnalyzed != 1 {
+	if res := rebuild(t, src, out, read); res.SearchAnalyzed != 1 {
 		t.Errorf("with the cache read back, the edit analysed %d posts for search, want 1", res.SearchAnalyzed)
 	}
 	fresh := newKeepingOutput()
-	build(site.NewCache(), fresh)
+	rebuild(t, src, fresh, site.NewCache())
 	n := 0
 	for p, d := range fresh.files {
 		if strings.HasPrefix(p, "search/") {

@@ -397,7 +397,7 @@ func (s *searchIndex) finish(ctx context.Context) (int, error) {
 		}
 	}
 	files := oldDicts.Files
-	if len(kept) < len(oldDicts.Files) || len(kept) == 0 {
+	if len(files) == 0 || len(kept) < len(files) {
 		dicts := search.Dictionaries(s.terms, s.opts)
 		meta, _ := search.Meta(dicts, n, s.chunkDocs, s.hashes)
 		all := append(slices.Clip(dicts.Files), meta)

@@ -1040,7 +1040,7 @@ func TestCommitBackground(t *testing.T) {
 		}
 		return names
 	}
-	commit := func(wait bool) {
+	commit := func() {
 		t.Helper()
 		d, err := Open(out, Options{})
 		if err != nil {
@@ -1055,21 +1055,19 @@ func TestCommitBackground(t *testing.T) {
 			t.Fatal(err)
 		}
 		sameTree(t, "output", withoutManifest(hashTree(t, out)), wantTree(t, v2))
-		if wait {
-			d.Wait()
-			if left := hidden(); len(left) != 0 {
-				t.Errorf("after Wait, beside the output: %v", left)
-			}
+		d.Wait()
+		if left := hidden(); len(left) != 0 {
+			t.Errorf("after Wait, beside the output: %v", left)
 		}
 	}
-	commit(true)
+	commit()
 	// A process that exits before the removal ends leaves the previous
 	// output in its hidden folder: simulate it with a copy.
 	leftover := filepath.Join(root, ".public"+stagingMarker+"left")
 	if err := os.MkdirAll(filepath.Join(leftover, "posts", "x"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	commit(true)
+	commit()
 	if _, err := os.Stat(leftover); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("the leftover %s is still there after the next build: %v", leftover, err)
 	}
