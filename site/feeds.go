@@ -54,7 +54,7 @@ func feedSpecs(c *Content) []feedSpec {
 		if sub == "" {
 			sub = cfg.Description
 		}
-		specs = append(specs, feedSpec{dir: "tags/" + t.Slug + "/", title: t.Label + " – " + cfg.Title, subtitle: sub, posts: first(t.Posts)})
+		specs = append(specs, feedSpec{dir: "tags/" + t.Slug + "/", title: feedTitle(cfg, t), subtitle: sub, posts: first(t.Posts)})
 	}
 	return specs
 }
@@ -75,13 +75,21 @@ func feedLinks(cfg *Config, dir, title string) []FeedLink {
 	return links
 }
 
+// feedFormats lists the feed files of the feeds in dir: a JSON feed only
+// for the site's.
+func feedFormats(dir string) []string {
+	if dir == "" {
+		return []string{AtomFile, RSSFile, JSONFile}
+	}
+	return []string{AtomFile, RSSFile}
+}
+
 // feedPaths lists every feed file the site will have.
 func feedPaths(c *Content) []string {
 	var out []string
 	for _, s := range feedSpecs(c) {
-		out = append(out, s.dir+AtomFile, s.dir+RSSFile)
-		if s.dir == "" {
-			out = append(out, JSONFile)
+		for _, name := range feedFormats(s.dir) {
+			out = append(out, s.dir+name)
 		}
 	}
 	return out
@@ -246,12 +254,6 @@ func writeFeeds(ctx context.Context, c *Content, icons *siteIcons, out Output, c
 	cfg := &c.Config
 	specs := feedSpecs(c)
 	reuser, _ := out.(Reuser)
-	formats := func(s feedSpec) []string {
-		if s.dir == "" {
-			return []string{AtomFile, RSSFile, JSONFile}
-		}
-		return []string{AtomFile, RSSFile}
-	}
 
 	// Which feeds changed.
 	states := map[string]pageState{}
@@ -262,7 +264,7 @@ func writeFeeds(ctx context.Context, c *Content, icons *siteIcons, out Output, c
 	for _, s := range specs {
 		fp := feedFingerprint(s, icons)
 		kept := reuser != nil
-		for _, name := range formats(s) {
+		for _, name := range feedFormats(s.dir) {
 			old, ok := previous[s.dir+name]
 			if kept && ok && old.Fingerprint == fp && reuser.Unchanged(s.dir+name, old.Hash) {
 				states[s.dir+name] = old
@@ -349,7 +351,7 @@ func writeFeeds(ctx context.Context, c *Content, icons *siteIcons, out Output, c
 		}
 		encode := map[string]func(string) ([]byte, error){AtomFile: f.Atom, RSSFile: f.RSS, JSONFile: f.JSON}
 		fp := feedFingerprint(s, icons)
-		for _, name := range formats(s) {
+		for _, name := range feedFormats(s.dir) {
 			path := s.dir + name
 			data, err := encode[name](cfg.absURL(path))
 			if err == nil {
