@@ -255,9 +255,10 @@ func writeFeeds(ctx context.Context, c *Content, icons *siteIcons, out Output, c
 	specs := feedSpecs(c)
 	reuser, _ := out.(Reuser)
 
-	// Which feeds changed.
+	// Which feeds changed, with their fingerprints.
 	states := map[string]pageState{}
 	var changed []feedSpec
+	var prints []string
 	cache.mu.Lock()
 	previous := cache.feeds
 	cache.mu.Unlock()
@@ -274,6 +275,7 @@ func writeFeeds(ctx context.Context, c *Content, icons *siteIcons, out Output, c
 		}
 		if !kept {
 			changed = append(changed, s)
+			prints = append(prints, fp)
 		}
 	}
 
@@ -290,7 +292,8 @@ func writeFeeds(ctx context.Context, c *Content, icons *siteIcons, out Output, c
 		}
 	}
 	cache.mu.Unlock()
-	entries, diags := feedEntries(c, feedPosts(changed), cache)
+	shown := feedPosts(changed)
+	entries, diags := feedEntries(c, shown, cache)
 	if err := diags.Err(); err != nil {
 		return 0, err
 	}
@@ -302,6 +305,36 @@ func writeFeeds(ctx context.Context, c *Content, icons *siteIcons, out Output, c
 	var icon, logo string
 	if icons != nil {
 		icon, logo = icons.absolute(cfg, 32), icons.absolute(cfg, 512)
+	}
+	// A post's entry is the same in every feed that shows it (the site's
+	// and each of its tags'): it is made once.
+	scheme := cfg.absURL("tags/")
+	made := make(map[*Post]feed.Entry, len(shown))
+	for _, p := range shown {
+		e := entries[p]
+		entry := feed.Entry{
+			// The post's address: it stays when the title, the date
+			// or the text change (see README, "Feeds").
+			ID:          p.Permalink,
+			Title:       cfg.PlainText(p.Title),
+			Link:        p.Permalink,
+			Published:   p.Date,
+			Updated:     p.Updated,
+			Author:      feed.Person{Name: p.Author},
+			Summary:     p.Summary,
+			SummaryHTML: e.summary,
+			ContentHTML: e.content,
+		}
+		if p.Author == author.Name {
+			entry.Author.URL = author.URL
+		}
+		if p.Cover != nil {
+			entry.Image = cfg.hostURL(p.Cover.URL)
+		}
+		for _, t := range p.Tags {
+			entry.Categories = append(entry.Categories, feed.Category{Term: t.Slug, Label: t.Label, Scheme: scheme})
+		}
+		made[p] = entry
 	}
 	var mu sync.Mutex
 	parallel(len(changed), func(i int) {
@@ -319,38 +352,16 @@ func writeFeeds(ctx context.Context, c *Content, icons *siteIcons, out Output, c
 			Icon:      icon,
 			Logo:      logo,
 			Generator: "nashra",
+			Entries:   make([]feed.Entry, 0, len(s.posts)),
 		}
 		for _, p := range s.posts {
-			e := entries[p]
-			entry := feed.Entry{
-				// The post's address: it stays when the title, the date
-				// or the text change (see README, "Feeds").
-				ID:          p.Permalink,
-				Title:       cfg.PlainText(p.Title),
-				Link:        p.Permalink,
-				Published:   p.Date,
-				Updated:     p.Updated,
-				Author:      feed.Person{Name: p.Author},
-				Summary:     p.Summary,
-				SummaryHTML: e.summary,
-				ContentHTML: e.content,
-			}
-			if p.Author == author.Name {
-				entry.Author.URL = author.URL
-			}
-			if p.Cover != nil {
-				entry.Image = cfg.hostURL(p.Cover.URL)
-			}
-			for _, t := range p.Tags {
-				entry.Categories = append(entry.Categories, feed.Category{Term: t.Slug, Label: t.Label, Scheme: cfg.absURL("tags/")})
-			}
 			if p.Updated.After(f.Updated) {
 				f.Updated = p.Updated
 			}
-			f.Entries = append(f.Entries, entry)
+			f.Entries = append(f.Entries, made[p])
 		}
 		encode := map[string]func(string) ([]byte, error){AtomFile: f.Atom, RSSFile: f.RSS, JSONFile: f.JSON}
-		fp := feedFingerprint(s, icons)
+		fp := prints[i]
 		for _, name := range feedFormats(s.dir) {
 			path := s.dir + name
 			data, err := encode[name](cfg.absURL(path))
