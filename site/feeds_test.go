@@ -171,7 +171,7 @@ func checkFeeds(t *testing.T, res *site.Result, out *output.Memory) {
 			}
 			for _, u := range urlsIn(t, it.Content+it.Description) {
 				pu, err := url.Parse(u)
-				if err != nil || !pu.IsAbs() && pu.Scheme == "" {
+				if err != nil || !pu.IsAbs() {
 					t.Errorf("%s: URL %q in the content is not absolute", where, u)
 				}
 			}
