@@ -54,7 +54,7 @@ func feedSpecs(c *Content) []feedSpec {
 		if sub == "" {
 			sub = cfg.Description
 		}
-		specs = append(specs, feedSpec{dir: "tags/" + t.Slug + "/", title: t.Label + " – " + cfg.Title, subtitle: sub, posts: first(t.Posts)})
+		specs = append(specs, feedSpec{dir: "tags/" + t.Slug + "/", title: feedTitle(cfg, t), subtitle: sub, posts: first(t.Posts)})
 	}
 	return specs
 }
@@ -75,13 +75,21 @@ func feedLinks(cfg *Config, dir, title string) []FeedLink {
 	return links
 }
 
+// feedFormats lists the feed files of the feeds in dir: a JSON feed only
+// for the site's.
+func feedFormats(dir string) []string {
+	if dir == "" {
+		return []string{AtomFile, RSSFile, JSONFile}
+	}
+	return []string{AtomFile, RSSFile}
+}
+
 // feedPaths lists every feed file the site will have.
 func feedPaths(c *Content) []string {
 	var out []string
 	for _, s := range feedSpecs(c) {
-		out = append(out, s.dir+AtomFile, s.dir+RSSFile)
-		if s.dir == "" {
-			out = append(out, JSONFile)
+		for _, name := range feedFormats(s.dir) {
+			out = append(out, s.dir+name)
 		}
 	}
 	return out
@@ -246,23 +254,18 @@ func writeFeeds(ctx context.Context, c *Content, icons *siteIcons, out Output, c
 	cfg := &c.Config
 	specs := feedSpecs(c)
 	reuser, _ := out.(Reuser)
-	formats := func(s feedSpec) []string {
-		if s.dir == "" {
-			return []string{AtomFile, RSSFile, JSONFile}
-		}
-		return []string{AtomFile, RSSFile}
-	}
 
-	// Which feeds changed.
+	// Which feeds changed, with their fingerprints.
 	states := map[string]pageState{}
 	var changed []feedSpec
+	var prints []string
 	cache.mu.Lock()
 	previous := cache.feeds
 	cache.mu.Unlock()
 	for _, s := range specs {
 		fp := feedFingerprint(s, icons)
 		kept := reuser != nil
-		for _, name := range formats(s) {
+		for _, name := range feedFormats(s.dir) {
 			old, ok := previous[s.dir+name]
 			if kept && ok && old.Fingerprint == fp && reuser.Unchanged(s.dir+name, old.Hash) {
 				states[s.dir+name] = old
@@ -272,6 +275,7 @@ func writeFeeds(ctx context.Context, c *Content, icons *siteIcons, out Output, c
 		}
 		if !kept {
 			changed = append(changed, s)
+			prints = append(prints, fp)
 		}
 	}
 
@@ -288,7 +292,8 @@ func writeFeeds(ctx context.Context, c *Content, icons *siteIcons, out Output, c
 		}
 	}
 	cache.mu.Unlock()
-	entries, diags := feedEntries(c, feedPosts(changed), cache)
+	shown := feedPosts(changed)
+	entries, diags := feedEntries(c, shown, cache)
 	if err := diags.Err(); err != nil {
 		return 0, err
 	}
@@ -300,6 +305,36 @@ func writeFeeds(ctx context.Context, c *Content, icons *siteIcons, out Output, c
 	var icon, logo string
 	if icons != nil {
 		icon, logo = icons.absolute(cfg, 32), icons.absolute(cfg, 512)
+	}
+	// A post's entry is the same in every feed that shows it (the site's
+	// and each of its tags'): it is made once.
+	scheme := cfg.absURL("tags/")
+	made := make(map[*Post]feed.Entry, len(shown))
+	for _, p := range shown {
+		e := entries[p]
+		entry := feed.Entry{
+			// The post's address: it stays when the title, the date
+			// or the text change (see README, "Feeds").
+			ID:          p.Permalink,
+			Title:       cfg.PlainText(p.Title),
+			Link:        p.Permalink,
+			Published:   p.Date,
+			Updated:     p.Updated,
+			Author:      feed.Person{Name: p.Author},
+			Summary:     p.Summary,
+			SummaryHTML: e.summary,
+			ContentHTML: e.content,
+		}
+		if p.Author == author.Name {
+			entry.Author.URL = author.URL
+		}
+		if p.Cover != nil {
+			entry.Image = cfg.hostURL(p.Cover.URL)
+		}
+		for _, t := range p.Tags {
+			entry.Categories = append(entry.Categories, feed.Category{Term: t.Slug, Label: t.Label, Scheme: scheme})
+		}
+		made[p] = entry
 	}
 	var mu sync.Mutex
 	parallel(len(changed), func(i int) {
@@ -317,39 +352,17 @@ func writeFeeds(ctx context.Context, c *Content, icons *siteIcons, out Output, c
 			Icon:      icon,
 			Logo:      logo,
 			Generator: "nashra",
+			Entries:   make([]feed.Entry, 0, len(s.posts)),
 		}
 		for _, p := range s.posts {
-			e := entries[p]
-			entry := feed.Entry{
-				// The post's address: it stays when the title, the date
-				// or the text change (see README, "Feeds").
-				ID:          p.Permalink,
-				Title:       cfg.PlainText(p.Title),
-				Link:        p.Permalink,
-				Published:   p.Date,
-				Updated:     p.Updated,
-				Author:      feed.Person{Name: p.Author},
-				Summary:     p.Summary,
-				SummaryHTML: e.summary,
-				ContentHTML: e.content,
-			}
-			if p.Author == author.Name {
-				entry.Author.URL = author.URL
-			}
-			if p.Cover != nil {
-				entry.Image = cfg.hostURL(p.Cover.URL)
-			}
-			for _, t := range p.Tags {
-				entry.Categories = append(entry.Categories, feed.Category{Term: t.Slug, Label: t.Label, Scheme: cfg.absURL("tags/")})
-			}
 			if p.Updated.After(f.Updated) {
 				f.Updated = p.Updated
 			}
-			f.Entries = append(f.Entries, entry)
+			f.Entries = append(f.Entries, made[p])
 		}
 		encode := map[string]func(string) ([]byte, error){AtomFile: f.Atom, RSSFile: f.RSS, JSONFile: f.JSON}
-		fp := feedFingerprint(s, icons)
-		for _, name := range formats(s) {
+		fp := prints[i]
+		for _, name := range feedFormats(s.dir) {
 			path := s.dir + name
 			data, err := encode[name](cfg.absURL(path))
 			if err == nil {

@@ -111,9 +111,8 @@ func TestFormatsParse(t *testing.T) {
 			if err != nil {
 				t.Fatalf("gofeed: %v\n%s", err, data)
 			}
-			wantType := map[string]string{"atom": "atom", "rss": "rss", "json": "json"}[format]
-			if parsed.FeedType != wantType {
-				t.Errorf("type %q, want %q", parsed.FeedType, wantType)
+			if parsed.FeedType != format {
+				t.Errorf("type %q, want %q", parsed.FeedType, format)
 			}
 			if parsed.Title != "أخبار السفارة" || parsed.Language != "ar" {
 				t.Errorf("title %q language %q", parsed.Title, parsed.Language)

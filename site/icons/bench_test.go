@@ -14,7 +14,7 @@ func BenchmarkMake(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	for i := 0; i < b.N; i++ {
+	for b.Loop() {
 		if _, err := icons.Make(src, 32, 180, 192, 512); err != nil {
 			b.Fatal(err)
 		}
