@@ -22,7 +22,8 @@ const (
 
 // Terms is the analysed content of one document: its stems and its words
 // with the fields they occur in. It is computed once per version of a post
-// (AnalyzeDoc) and kept between builds, also on disk (MarshalBinary).
+// (AnalyzeDoc) and kept between builds, also on disk (AppendBinary,
+// TermsFromBinary).
 type Terms struct {
 	// blob holds the stems, a 0 byte, then the words, each entry a term
 	// followed by one byte of flags (1 to 15). Terms are made of letters,
@@ -308,19 +309,10 @@ func (t Terms) Len() int { return len(t.blob) }
 // for a cache on disk.
 func (t Terms) AppendBinary(b []byte) ([]byte, error) { return append(b, t.blob...), nil }
 
-// TermsFromBinary returns the terms that AppendBinary or MarshalBinary
-// encoded in data, without copying it: a cache on disk decodes the terms
-// of every post as one string and slices it.
+// TermsFromBinary returns the terms that AppendBinary encoded in data,
+// without copying it: a cache on disk decodes the terms of every post as
+// one string and slices it.
 func TermsFromBinary(data string) Terms { return Terms{blob: data} }
-
-// MarshalBinary encodes the terms, for a cache on disk.
-func (t Terms) MarshalBinary() ([]byte, error) { return []byte(t.blob), nil }
-
-// UnmarshalBinary decodes terms encoded by MarshalBinary.
-func (t *Terms) UnmarshalBinary(data []byte) error {
-	t.blob = string(data)
-	return nil
-}
 
 // Doc is one published post as the index holds it.
 type Doc struct {
