@@ -148,17 +148,8 @@ const maxChunk = 64
 // it the first time. The slice is only valid until the next call.
 func (a *Analyzer) wordsOf(chunk string) []int32 {
 	if len(chunk) > maxChunk {
-		ids := a.scanned[:0]
-		a.scan.reset(chunk)
-		for {
-			_, _, norm, ok := a.scan.next()
-			if !ok {
-				break
-			}
-			ids = append(ids, a.word(norm))
-		}
-		a.scanned = ids
-		return ids
+		a.scanned = a.appendWords(a.scanned[:0], chunk)
+		return a.scanned
 	}
 	k := keyOf(chunk)
 	h := hashOf(chunk, k)
@@ -178,14 +169,7 @@ func (a *Analyzer) wordsOf(chunk string) []int32 {
 // returns its value there.
 func (a *Analyzer) newChunk(chunk string, k wordKey, h uint32) int32 {
 	start := len(a.chunkWords)
-	a.scan.reset(chunk)
-	for {
-		_, _, norm, ok := a.scan.next()
-		if !ok {
-			break
-		}
-		a.chunkWords = append(a.chunkWords, a.word(norm))
-	}
+	a.chunkWords = a.appendWords(a.chunkWords, chunk)
 	var v int32
 	if len(a.chunkWords) == start+1 {
 		v = a.chunkWords[start]
@@ -197,6 +181,18 @@ func (a *Analyzer) newChunk(chunk string, k wordKey, h uint32) int32 {
 	// Not a part of the text, which the table would keep alive.
 	a.chunks.add(strings.Clone(chunk), k, h, v)
 	return v
+}
+
+// appendWords scans text and appends the numbers of its words to ids.
+func (a *Analyzer) appendWords(ids []int32, text string) []int32 {
+	a.scan.reset(text)
+	for {
+		_, _, norm, ok := a.scan.next()
+		if !ok {
+			return ids
+		}
+		ids = append(ids, a.word(norm))
+	}
 }
 
 // Doc analyses a document whose title and tags are heading and whose
