@@ -517,11 +517,7 @@ func Meta(d *Dicts, docs, chunkDocs int, chunkHashes []string) (File, string) {
 			if j > 0 {
 				meta = append(meta, ',')
 			}
-			meta = append(meta, '[')
-			meta = appendString(meta, s.first)
-			meta = append(meta, ',')
-			meta = appendString(meta, s.path)
-			meta = append(meta, ']')
+			meta = appendPair(meta, s.first, s.path)
 		}
 		meta = append(meta, ']')
 	}
@@ -610,16 +606,19 @@ func AppendRecord(b []byte, d Doc, opts Options) []byte {
 		if j > 0 {
 			b = append(b, ',')
 		}
-		b = append(b, '[')
-		b = appendString(b, t.Label)
-		b = append(b, ',')
-		b = appendString(b, t.URL)
-		b = append(b, ']')
+		b = appendPair(b, t.Label, t.URL)
 	}
 	b = append(b, "],"...)
 	b = appendString(b, d.Summary)
 	b = append(b, ',')
 	b = appendString(b, truncate(d.Text, opts.MaxText))
+	return append(b, ']')
+}
+
+// appendPair appends the JSON array [x, y] of two strings.
+func appendPair(b []byte, x, y string) []byte {
+	b = appendString(append(b, '['), x)
+	b = appendString(append(b, ','), y)
 	return append(b, ']')
 }
 
