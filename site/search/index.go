@@ -467,15 +467,14 @@ func Dictionaries(terms []Terms, opts Options) *Dicts {
 					*p = append(*p, uint32(id)<<4|uint32(flags))
 				})
 			}
-			// The map was keyed by packed terms: the shards hold and
+			// The map is keyed by packed terms: the shards hold and
 			// sort the terms themselves.
-			terms := make(map[string]*[]uint32, len(m))
+			entries := make([]postings, 0, len(m))
 			for packed, p := range m {
-				terms[unpackTerm(packed)] = p
+				entries = append(entries, postings{term: unpackTerm(packed), ids: *p})
 			}
-			m = terms
-			counts[dict] = len(m)
-			files[dict], d.refs[dict] = encodeShards(m, []string{"s/", "w/"}[dict], uint(4-2*dict), opts.ShardSize)
+			counts[dict] = len(entries)
+			files[dict], d.refs[dict] = encodeShards(entries, []string{"s/", "w/"}[dict], uint(4-2*dict), opts.ShardSize)
 		})
 	}
 	wg.Wait()
@@ -531,13 +530,17 @@ type shardRef struct {
 	first, path string
 }
 
-// encodeShards writes the postings of m as shards of about size bytes.
-func encodeShards(m map[string]*[]uint32, dir string, shift uint, size int) ([]File, []shardRef) {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
+// postings are the documents in which a term occurs: each the document
+// number shifted left by 4, plus its flags.
+type postings struct {
+	term string
+	ids  []uint32
+}
+
+// encodeShards sorts entries, whose terms are distinct, and writes them
+// as shards of about size bytes.
+func encodeShards(entries []postings, dir string, shift uint, size int) ([]File, []shardRef) {
+	slices.SortFunc(entries, func(a, b postings) int { return strings.Compare(a.term, b.term) })
 	var files []File
 	var refs []shardRef
 	var buf []byte
@@ -550,7 +553,8 @@ func encodeShards(m map[string]*[]uint32, dir string, shift uint, size int) ([]F
 		refs = append(refs, shardRef{first: first, path: p})
 		buf = nil
 	}
-	for _, k := range keys {
+	for _, e := range entries {
+		k := e.term
 		if buf == nil {
 			buf = make([]byte, 0, size+size/4)
 			buf = append(buf, '[')
@@ -564,7 +568,7 @@ func encodeShards(m map[string]*[]uint32, dir string, shift uint, size int) ([]F
 		buf = appendString(buf, k)
 		buf = append(buf, ",["...)
 		prev := uint32(0)
-		for i, v := range *m[k] {
+		for i, v := range e.ids {
 			if i > 0 {
 				buf = append(buf, ',')
 			}
