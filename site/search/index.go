@@ -22,7 +22,8 @@ const (
 
 // Terms is the analysed content of one document: its stems and its words
 // with the fields they occur in. It is computed once per version of a post
-// (AnalyzeDoc) and kept between builds, also on disk (MarshalBinary).
+// (AnalyzeDoc) and kept between builds, also on disk (AppendBinary,
+// TermsFromBinary).
 type Terms struct {
 	// blob holds the stems, a 0 byte, then the words, each entry a term
 	// followed by one byte of flags (1 to 15). Terms are made of letters,
@@ -147,17 +148,8 @@ const maxChunk = 64
 // it the first time. The slice is only valid until the next call.
 func (a *Analyzer) wordsOf(chunk string) []int32 {
 	if len(chunk) > maxChunk {
-		ids := a.scanned[:0]
-		a.scan.reset(chunk)
-		for {
-			_, _, norm, ok := a.scan.next()
-			if !ok {
-				break
-			}
-			ids = append(ids, a.word(norm))
-		}
-		a.scanned = ids
-		return ids
+		a.scanned = a.appendWords(a.scanned[:0], chunk)
+		return a.scanned
 	}
 	k := keyOf(chunk)
 	h := hashOf(chunk, k)
@@ -177,14 +169,7 @@ func (a *Analyzer) wordsOf(chunk string) []int32 {
 // returns its value there.
 func (a *Analyzer) newChunk(chunk string, k wordKey, h uint32) int32 {
 	start := len(a.chunkWords)
-	a.scan.reset(chunk)
-	for {
-		_, _, norm, ok := a.scan.next()
-		if !ok {
-			break
-		}
-		a.chunkWords = append(a.chunkWords, a.word(norm))
-	}
+	a.chunkWords = a.appendWords(a.chunkWords, chunk)
 	var v int32
 	if len(a.chunkWords) == start+1 {
 		v = a.chunkWords[start]
@@ -196,6 +181,18 @@ func (a *Analyzer) newChunk(chunk string, k wordKey, h uint32) int32 {
 	// Not a part of the text, which the table would keep alive.
 	a.chunks.add(strings.Clone(chunk), k, h, v)
 	return v
+}
+
+// appendWords scans text and appends the numbers of its words to ids.
+func (a *Analyzer) appendWords(ids []int32, text string) []int32 {
+	a.scan.reset(text)
+	for {
+		_, _, norm, ok := a.scan.next()
+		if !ok {
+			return ids
+		}
+		ids = append(ids, a.word(norm))
+	}
 }
 
 // Doc analyses a document whose title and tags are heading and whose
@@ -308,19 +305,10 @@ func (t Terms) Len() int { return len(t.blob) }
 // for a cache on disk.
 func (t Terms) AppendBinary(b []byte) ([]byte, error) { return append(b, t.blob...), nil }
 
-// TermsFromBinary returns the terms that AppendBinary or MarshalBinary
-// encoded in data, without copying it: a cache on disk decodes the terms
-// of every post as one string and slices it.
+// TermsFromBinary returns the terms that AppendBinary encoded in data,
+// without copying it: a cache on disk decodes the terms of every post as
+// one string and slices it.
 func TermsFromBinary(data string) Terms { return Terms{blob: data} }
-
-// MarshalBinary encodes the terms, for a cache on disk.
-func (t Terms) MarshalBinary() ([]byte, error) { return []byte(t.blob), nil }
-
-// UnmarshalBinary decodes terms encoded by MarshalBinary.
-func (t *Terms) UnmarshalBinary(data []byte) error {
-	t.blob = string(data)
-	return nil
-}
 
 // Doc is one published post as the index holds it.
 type Doc struct {
@@ -479,15 +467,14 @@ func Dictionaries(terms []Terms, opts Options) *Dicts {
 					*p = append(*p, uint32(id)<<4|uint32(flags))
 				})
 			}
-			// The map was keyed by packed terms: the shards hold and
+			// The map is keyed by packed terms: the shards hold and
 			// sort the terms themselves.
-			terms := make(map[string]*[]uint32, len(m))
+			entries := make([]postings, 0, len(m))
 			for packed, p := range m {
-				terms[unpackTerm(packed)] = p
+				entries = append(entries, postings{term: unpackTerm(packed), ids: *p})
 			}
-			m = terms
-			counts[dict] = len(m)
-			files[dict], d.refs[dict] = encodeShards(m, []string{"s/", "w/"}[dict], uint(4-2*dict), opts.ShardSize)
+			counts[dict] = len(entries)
+			files[dict], d.refs[dict] = encodeShards(entries, []string{"s/", "w/"}[dict], uint(4-2*dict), opts.ShardSize)
 		})
 	}
 	wg.Wait()
@@ -529,11 +516,7 @@ func Meta(d *Dicts, docs, chunkDocs int, chunkHashes []string) (File, string) {
 			if j > 0 {
 				meta = append(meta, ',')
 			}
-			meta = append(meta, '[')
-			meta = appendString(meta, s.first)
-			meta = append(meta, ',')
-			meta = appendString(meta, s.path)
-			meta = append(meta, ']')
+			meta = appendPair(meta, s.first, s.path)
 		}
 		meta = append(meta, ']')
 	}
@@ -547,13 +530,17 @@ type shardRef struct {
 	first, path string
 }
 
-// encodeShards writes the postings of m as shards of about size bytes.
-func encodeShards(m map[string]*[]uint32, dir string, shift uint, size int) ([]File, []shardRef) {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
+// postings are the documents in which a term occurs: each the document
+// number shifted left by 4, plus its flags.
+type postings struct {
+	term string
+	ids  []uint32
+}
+
+// encodeShards sorts entries, whose terms are distinct, and writes them
+// as shards of about size bytes.
+func encodeShards(entries []postings, dir string, shift uint, size int) ([]File, []shardRef) {
+	slices.SortFunc(entries, func(a, b postings) int { return strings.Compare(a.term, b.term) })
 	var files []File
 	var refs []shardRef
 	var buf []byte
@@ -566,7 +553,8 @@ func encodeShards(m map[string]*[]uint32, dir string, shift uint, size int) ([]F
 		refs = append(refs, shardRef{first: first, path: p})
 		buf = nil
 	}
-	for _, k := range keys {
+	for _, e := range entries {
+		k := e.term
 		if buf == nil {
 			buf = make([]byte, 0, size+size/4)
 			buf = append(buf, '[')
@@ -580,7 +568,7 @@ func encodeShards(m map[string]*[]uint32, dir string, shift uint, size int) ([]F
 		buf = appendString(buf, k)
 		buf = append(buf, ",["...)
 		prev := uint32(0)
-		for i, v := range *m[k] {
+		for i, v := range e.ids {
 			if i > 0 {
 				buf = append(buf, ',')
 			}
@@ -622,16 +610,19 @@ func AppendRecord(b []byte, d Doc, opts Options) []byte {
 		if j > 0 {
 			b = append(b, ',')
 		}
-		b = append(b, '[')
-		b = appendString(b, t.Label)
-		b = append(b, ',')
-		b = appendString(b, t.URL)
-		b = append(b, ']')
+		b = appendPair(b, t.Label, t.URL)
 	}
 	b = append(b, "],"...)
 	b = appendString(b, d.Summary)
 	b = append(b, ',')
 	b = appendString(b, truncate(d.Text, opts.MaxText))
+	return append(b, ']')
+}
+
+// appendPair appends the JSON array [x, y] of two strings.
+func appendPair(b []byte, x, y string) []byte {
+	b = appendString(append(b, '['), x)
+	b = appendString(append(b, ','), y)
 	return append(b, ']')
 }
 

@@ -100,16 +100,25 @@ func TestIndexFiles(t *testing.T) {
 				}
 			}
 		}
+		wantPostings, gotPostings := 0, 0
 		for id, d := range docs {
 			want := d.Terms.Stems()
 			if dict == 1 {
 				want = d.Terms.Words()
 			}
+			wantPostings += len(want)
 			for term, flags := range want {
 				if got[term][id] != flags {
 					t.Errorf("dictionary %d: %q in document %d has flags %d, want %d", dict, term, id, got[term][id], flags)
 				}
 			}
+		}
+		// And no posting for a term a document does not have.
+		for _, p := range got {
+			gotPostings += len(p)
+		}
+		if gotPostings != wantPostings {
+			t.Errorf("dictionary %d: %d postings, want %d", dict, gotPostings, wantPostings)
 		}
 	}
 	for c := 0; c*4 < len(docs); c++ {
@@ -117,9 +126,14 @@ func TestIndexFiles(t *testing.T) {
 		if err := json.Unmarshal(files[fmt.Sprintf("d/%d.json", c)], &recs); err != nil {
 			t.Fatal(err)
 		}
+		if want := min(4, len(docs)-c*4); len(recs) != want {
+			t.Errorf("chunk %d holds %d records, want %d", c, len(recs), want)
+		}
 		for i, r := range recs {
 			var url string
-			_ = json.Unmarshal(r[0], &url)
+			if err := json.Unmarshal(r[0], &url); err != nil {
+				t.Errorf("chunk %d record %d: %v", c, i, err)
+			}
 			if want := docs[c*4+i].URL; url != want {
 				t.Errorf("chunk %d record %d is %s, want %s", c, i, url, want)
 			}

@@ -77,6 +77,9 @@ func Query(t testing.TB, dir string, queries []string) []Result {
 	if err := json.Unmarshal(stdout.Bytes(), &out); err != nil {
 		t.Fatalf("search.js under node: %v\n%s", err, stdout.String())
 	}
+	if len(out) != len(queries) {
+		t.Fatalf("search.js under node answered %d queries, want %d", len(out), len(queries))
+	}
 	return out
 }
 
