@@ -281,15 +281,25 @@ func (s *searchIndex) finish(ctx context.Context) (int, error) {
 	// from the previous build's chunks, or from converting their posts.
 	reuser, _ := s.out.(Reuser)
 	prev, _ := s.out.(Previouser)
-	where := map[string][2]int{} // record key -> chunk number and slot in the old chunks
-	for path, ch := range oldChunks {
-		var c int
-		if _, err := fmt.Sscanf(path, "d/%d.json", &c); err != nil {
-			continue
+	// where maps a record key to its chunk number and slot in the old
+	// chunks; made on first need, as most builds complete every chunk
+	// from the posts they converted or keep whole chunks.
+	var where map[string][2]int
+	locate := func(key string) ([2]int, bool) {
+		if where == nil {
+			where = map[string][2]int{}
+			for path, ch := range oldChunks {
+				var c int
+				if _, err := fmt.Sscanf(path, "d/%d.json", &c); err != nil {
+					continue
+				}
+				for i, k := range ch.Keys {
+					where[k] = [2]int{c, i}
+				}
+			}
 		}
-		for i, k := range ch.Keys {
-			where[k] = [2]int{c, i}
-		}
+		at, ok := where[key]
+		return at, ok
 	}
 	oldRecords := map[int][][]byte{}
 	oldChunk := func(c int) [][]byte {
@@ -333,10 +343,12 @@ func (s *searchIndex) finish(ctx context.Context) (int, error) {
 			if have {
 				continue
 			}
-			if at, ok := where[s.rkeys[id]]; ok && prev != nil {
-				if r := oldChunk(at[0]); r != nil {
-					s.add(id, r[at[1]], nil)
-					continue
+			if prev != nil {
+				if at, ok := locate(s.rkeys[id]); ok {
+					if r := oldChunk(at[0]); r != nil {
+						s.add(id, r[at[1]], nil)
+						continue
+					}
 				}
 			}
 			convert = append(convert, posts[id])
