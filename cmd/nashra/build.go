@@ -115,6 +115,14 @@ func saveCache(file string, c *site.Cache) {
 	}
 }
 
+// checkSrc reports a site folder that is missing or not a folder.
+func (b *buildFlags) checkSrc() error {
+	if info, err := os.Stat(b.src); err != nil || !info.IsDir() {
+		return fmt.Errorf("site folder %s not found", b.src)
+	}
+	return nil
+}
+
 func (b *buildFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&b.src, "src", ".", "the site `folder` (holding posts/, and optionally config.yaml, layouts/, static/)")
 	fs.StringVar(&b.out, "out", "", "the output `folder` (default SRC/public); replaced as a whole by each build")
@@ -218,8 +226,8 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 // warnings, the errors and a summary line.
 func buildOnce(ctx context.Context, bf *buildFlags, stdout, stderr io.Writer) (*site.Result, error) {
 	start := time.Now()
-	if info, err := os.Stat(bf.src); err != nil || !info.IsDir() {
-		return nil, fmt.Errorf("site folder %s not found", bf.src)
+	if err := bf.checkSrc(); err != nil {
+		return nil, err
 	}
 	var log io.Writer
 	if bf.verbose {
@@ -302,8 +310,8 @@ func openOutput(bf *buildFlags) (*output.Dir, error) {
 // the output folder is never half written, and a failed build leaves it
 // as it was.
 func watchBuild(ctx context.Context, bf *buildFlags, stdout, stderr io.Writer) error {
-	if info, err := os.Stat(bf.src); err != nil || !info.IsDir() {
-		return fmt.Errorf("site folder %s not found", bf.src)
+	if err := bf.checkSrc(); err != nil {
+		return err
 	}
 	w, err := watch.New(bf.src, watch.Options{Poll: bf.poll, Ignore: []string{bf.outDir()}})
 	if err != nil {
