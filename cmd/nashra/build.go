@@ -286,9 +286,9 @@ func buildOnce(ctx context.Context, bf *buildFlags, stdout, stderr io.Writer) (*
 	t0 = time.Now()
 	out.Wait()
 	step("remove old output", t0)
-	fmt.Fprintf(stdout, "built %s (%s, %s) in %s: %d rendered; files: %d written, %d unchanged, %d removed -> %s\n",
+	fmt.Fprintf(stdout, "built %s (%s, %s) in %s: %d rendered; files: %s -> %s\n",
 		plural(res.Pages, "page"), plural(res.Posts, "post"), plural(res.Tags, "tag"),
-		time.Since(start).Round(time.Millisecond), res.Rendered, stats.Written, stats.Unchanged, stats.Removed, bf.outDir())
+		time.Since(start).Round(time.Millisecond), res.Rendered, filesSummary(stats), bf.outDir())
 	return res, nil
 }
 
@@ -335,7 +335,7 @@ func watchBuild(ctx context.Context, bf *buildFlags, stdout, stderr io.Writer) e
 				return res, "", err
 			}
 			stats, err := out.Commit()
-			return res, fmt.Sprintf("%d written, %d unchanged, %d removed -> %s", stats.Written, stats.Unchanged, stats.Removed, bf.outDir()), err
+			return res, filesSummary(stats) + " -> " + bf.outDir(), err
 		}}
 	watch.Run(ctx, w.Batches(), b.run, b.report)
 	if b.cache.Dirty() && b.carry == nil && !b.carryFull {
@@ -343,6 +343,11 @@ func watchBuild(ctx context.Context, bf *buildFlags, stdout, stderr io.Writer) e
 	}
 	fmt.Fprintln(stdout, "stopped")
 	return nil
+}
+
+// filesSummary says what a build did to the files of its output folder.
+func filesSummary(s output.Stats) string {
+	return fmt.Sprintf("%d written, %d unchanged, %d removed", s.Written, s.Unchanged, s.Removed)
 }
 
 // printDiagnostics prints each problem as "file:line:col: message; hint",

@@ -121,7 +121,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			} else {
 				stats, ferr := live.Finish()
 				err = ferr
-				summary = fmt.Sprintf("%d written, %d unchanged, %d removed", stats.Written, stats.Unchanged, stats.Removed)
+				summary = filesSummary(stats)
 			}
 			if errors.Is(err, context.Canceled) {
 				srv.BuildCancelled()
