@@ -115,6 +115,14 @@ func saveCache(file string, c *site.Cache) {
 	}
 }
 
+// checkSrc reports a site folder that is missing or not a folder.
+func (b *buildFlags) checkSrc() error {
+	if info, err := os.Stat(b.src); err != nil || !info.IsDir() {
+		return fmt.Errorf("site folder %s not found", b.src)
+	}
+	return nil
+}
+
 func (b *buildFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&b.src, "src", ".", "the site `folder` (holding posts/, and optionally config.yaml, layouts/, static/)")
 	fs.StringVar(&b.out, "out", "", "the output `folder` (default SRC/public); replaced as a whole by each build")
@@ -218,8 +226,8 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 // warnings, the errors and a summary line.
 func buildOnce(ctx context.Context, bf *buildFlags, stdout, stderr io.Writer) (*site.Result, error) {
 	start := time.Now()
-	if info, err := os.Stat(bf.src); err != nil || !info.IsDir() {
-		return nil, fmt.Errorf("site folder %s not found", bf.src)
+	if err := bf.checkSrc(); err != nil {
+		return nil, err
 	}
 	var log io.Writer
 	if bf.verbose {
@@ -278,9 +286,9 @@ func buildOnce(ctx context.Context, bf *buildFlags, stdout, stderr io.Writer) (*
 	t0 = time.Now()
 	out.Wait()
 	step("remove old output", t0)
-	fmt.Fprintf(stdout, "built %s (%s, %s) in %s: %d rendered; files: %d written, %d unchanged, %d removed -> %s\n",
+	fmt.Fprintf(stdout, "built %s (%s, %s) in %s: %d rendered; files: %s -> %s\n",
 		plural(res.Pages, "page"), plural(res.Posts, "post"), plural(res.Tags, "tag"),
-		time.Since(start).Round(time.Millisecond), res.Rendered, stats.Written, stats.Unchanged, stats.Removed, bf.outDir())
+		time.Since(start).Round(time.Millisecond), res.Rendered, filesSummary(stats), bf.outDir())
 	return res, nil
 }
 
@@ -302,8 +310,8 @@ func openOutput(bf *buildFlags) (*output.Dir, error) {
 // the output folder is never half written, and a failed build leaves it
 // as it was.
 func watchBuild(ctx context.Context, bf *buildFlags, stdout, stderr io.Writer) error {
-	if info, err := os.Stat(bf.src); err != nil || !info.IsDir() {
-		return fmt.Errorf("site folder %s not found", bf.src)
+	if err := bf.checkSrc(); err != nil {
+		return err
 	}
 	w, err := watch.New(bf.src, watch.Options{Poll: bf.poll, Ignore: []string{bf.outDir()}})
 	if err != nil {
@@ -327,7 +335,7 @@ func watchBuild(ctx context.Context, bf *buildFlags, stdout, stderr io.Writer) e
 				return res, "", err
 			}
 			stats, err := out.Commit()
-			return res, fmt.Sprintf("%d written, %d unchanged, %d removed -> %s", stats.Written, stats.Unchanged, stats.Removed, bf.outDir()), err
+			return res, filesSummary(stats) + " -> " + bf.outDir(), err
 		}}
 	watch.Run(ctx, w.Batches(), b.run, b.report)
 	if b.cache.Dirty() && b.carry == nil && !b.carryFull {
@@ -335,6 +343,11 @@ func watchBuild(ctx context.Context, bf *buildFlags, stdout, stderr io.Writer) e
 	}
 	fmt.Fprintln(stdout, "stopped")
 	return nil
+}
+
+// filesSummary says what a build did to the files of its output folder.
+func filesSummary(s output.Stats) string {
+	return fmt.Sprintf("%d written, %d unchanged, %d removed", s.Written, s.Unchanged, s.Removed)
 }
 
 // printDiagnostics prints each problem as "file:line:col: message; hint",

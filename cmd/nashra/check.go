@@ -2,9 +2,7 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"io"
-	"os"
 
 	"github.com/nashra-press/nashra/layouts"
 	"github.com/nashra-press/nashra/site"
@@ -30,8 +28,8 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fs.Usage()
 		return reportedError{msg: "usage", code: 2}
 	}
-	if info, err := os.Stat(bf.src); err != nil || !info.IsDir() {
-		return fmt.Errorf("site folder %s not found", bf.src)
+	if err := bf.checkSrc(); err != nil {
+		return err
 	}
 	rep := check.Run(ctx, sourcefs.New(bf.src), site.Options{
 		LoadOptions: site.LoadOptions{Drafts: bf.drafts, Future: bf.future},

@@ -164,7 +164,9 @@ func startServe(t *testing.T, root string, args ...string) (*running, string) {
 	return c, m[1]
 }
 
-func httpGet(t *testing.T, url string) (int, string) {
+// httpGet fetches url without following redirects and returns the
+// status and the body.
+func httpGet(t testing.TB, url string) (int, string) {
 	t.Helper()
 	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	resp, err := client.Get(url)

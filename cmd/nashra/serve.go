@@ -56,8 +56,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintf(stderr, "nashra serve: unexpected argument %q\n", fs.Arg(0))
 		return reportedError{msg: "usage", code: 2}
 	}
-	if info, err := os.Stat(bf.src); err != nil || !info.IsDir() {
-		return fmt.Errorf("site folder %s not found", bf.src)
+	if err := bf.checkSrc(); err != nil {
+		return err
 	}
 	addrGiven := false
 	fs.Visit(func(f *flag.Flag) { addrGiven = addrGiven || f.Name == "addr" })
@@ -121,7 +121,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			} else {
 				stats, ferr := live.Finish()
 				err = ferr
-				summary = fmt.Sprintf("%d written, %d unchanged, %d removed", stats.Written, stats.Unchanged, stats.Removed)
+				summary = filesSummary(stats)
 			}
 			if errors.Is(err, context.Canceled) {
 				srv.BuildCancelled()

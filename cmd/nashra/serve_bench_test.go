@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"fmt"
-	"io"
 	"io/fs"
 	"net/http"
 	"os"
@@ -105,7 +104,7 @@ func BenchmarkServe(b *testing.B) {
 		took := time.Since(t0)
 		out.waitFor(b, "rebuilt ") // the whole build is over
 		*builds = append(*builds, time.Since(t0))
-		if code, body := get(b, pageURL); code != 200 || !strings.Contains(body, marker) {
+		if code, body := httpGet(b, pageURL); code != 200 || !strings.Contains(body, marker) {
 			b.Fatalf("edit %d: the page (%d) lacks %s", edit, code, marker)
 		}
 		return took
@@ -153,22 +152,11 @@ func writeFile(b *testing.B, path string, data []byte) {
 	}
 }
 
-func get(b *testing.B, url string) (int, string) {
-	b.Helper()
-	resp, err := http.Get(url)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(body)
-}
-
 // listenPage loads a page and listens to its reload stream, as its script
 // does; the channel gets a value at the first reload event.
 func listenPage(b *testing.B, url string) <-chan struct{} {
 	b.Helper()
-	_, body := get(b, url)
+	_, body := httpGet(b, url)
 	m := eventSourceRe.FindStringSubmatch(body)
 	if m == nil {
 		b.Fatalf("%s has no reload script", url)

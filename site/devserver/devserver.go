@@ -385,9 +385,9 @@ func (s *Server) writePage(w http.ResponseWriter, r *http.Request, page, shown s
 	}
 }
 
-// inject puts extra before the last </body>, or at the end.
+// inject puts extra before the last </body> (in any case), or at the end.
 func inject(page, extra []byte) []byte {
-	i := bytes.LastIndex(bytes.ToLower(page), []byte("</body>"))
+	i := lastBodyEnd(page)
 	if i < 0 {
 		i = len(page)
 	}
@@ -395,6 +395,25 @@ func inject(page, extra []byte) []byte {
 	out = append(out, page[:i]...)
 	out = append(out, extra...)
 	return append(out, page[i:]...)
+}
+
+// lastBodyEnd returns the index of the last "</body>" in page, in any
+// case, or -1. It compares in place: an index in a lowered copy
+// (bytes.ToLower) is off in pages with letters whose lower case is
+// shorter or longer in UTF-8 (İ, ẞ) or with invalid bytes, and the copy
+// costs a page's size on every request.
+func lastBodyEnd(page []byte) int {
+	const end = "</body>"
+	for i := len(page); i > 0; {
+		i = bytes.LastIndexByte(page[:i], '<')
+		if i < 0 {
+			break
+		}
+		if len(page)-i >= len(end) && bytes.EqualFold(page[i:i+len(end)], []byte(end)) {
+			return i
+		}
+	}
+	return -1
 }
 
 // reloadScript is added to every HTML response: it listens for the

@@ -290,6 +290,13 @@ var scriptURL = regexp.MustCompile(`new EventSource\("([^"]+)"\)`)
 func listen(t *testing.T, ts *httptest.Server, path string) *stream {
 	t.Helper()
 	_, body := get(t, "GET", ts.URL+path)
+	return connect(t, ts, path, body)
+}
+
+// connect opens the reload stream named by the script in body, the page
+// served for path.
+func connect(t *testing.T, ts *httptest.Server, path, body string) *stream {
+	t.Helper()
 	m := scriptURL.FindStringSubmatch(body)
 	if m == nil {
 		t.Fatalf("%s has no reload script:\n%s", path, body)
@@ -387,19 +394,9 @@ func TestReloadAfterMissedBuild(t *testing.T) {
 	s.BuildStarted()
 	s.FileChanged("posts/a/index.html")
 	s.BuildFinished(devserver.Outcome{})
-	m := scriptURL.FindStringSubmatch(body)
-	resp, err := http.Get(ts.URL + strings.ReplaceAll(m[1], `\u0026`, "&"))
-	if err != nil {
-		t.Fatal(err)
+	if e := connect(t, ts, "/posts/a/", body).event(t); e != "reload" {
+		t.Errorf("a page built while it loaded got %q, want reload", e)
 	}
-	defer resp.Body.Close()
-	sc := bufio.NewScanner(resp.Body)
-	for sc.Scan() {
-		if sc.Text() == "event: reload" {
-			return
-		}
-	}
-	t.Error("no reload for a page built while it loaded")
 }
 
 func brokenPost() error {

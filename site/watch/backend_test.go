@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -113,11 +114,7 @@ func TestOverflowIsFull(t *testing.T) {
 	case <-time.After(20 * time.Second):
 		t.Fatal("no batch")
 	}
-	found := false
-	for _, d := range w.Watched() {
-		found = found || d == "posts/lost"
-	}
-	if !found {
+	if !slices.Contains(w.Watched(), "posts/lost") {
 		t.Errorf("posts/lost is not watched after the overflow: %v", w.Watched())
 	}
 }

@@ -33,26 +33,16 @@ func TestRun(t *testing.T) {
 		watch.Run(ctx, batches, build, func(r watch.Report) { reports <- r })
 		close(done)
 	}()
-	report := func() watch.Report {
-		t.Helper()
-		select {
-		case r := <-reports:
-			return r
-		case <-time.After(patience):
-			t.Fatal("no report")
-		}
-		return watch.Report{}
-	}
 
-	if r := report(); r.N != 1 || !r.Batch.Full || r.Err != nil {
+	if r := receive(t, reports, "report"); r.N != 1 || !r.Batch.Full || r.Err != nil {
 		t.Errorf("first build: %+v", r)
 	}
 	batches <- watch.Batch{Paths: []string{"posts/a.md"}}
-	if r := report(); r.N != 2 || r.Err == nil || r.Err.Error() != "posts/a.md:3:7: date is not a date" {
+	if r := receive(t, reports, "report"); r.N != 2 || r.Err == nil || r.Err.Error() != "posts/a.md:3:7: date is not a date" {
 		t.Errorf("second build: %+v", r)
 	}
 	batches <- watch.Batch{Paths: []string{"posts/a.md"}}
-	r := report()
+	r := receive(t, reports, "report")
 	var pe *watch.PanicError
 	if !errors.As(r.Err, &pe) || r.N != 3 {
 		t.Fatalf("third build: %+v", r)
@@ -62,11 +52,11 @@ func TestRun(t *testing.T) {
 	}
 	// After a panic the next build is full and drops the builder's state.
 	batches <- watch.Batch{Paths: []string{"posts/b.md"}}
-	if r := report(); r.N != 4 || r.Err != nil || !r.Batch.Full || !r.Batch.Reset || len(r.Batch.Paths) != 1 {
+	if r := receive(t, reports, "report"); r.N != 4 || r.Err != nil || !r.Batch.Full || !r.Batch.Reset || len(r.Batch.Paths) != 1 {
 		t.Errorf("build after the panic: %+v", r)
 	}
 	batches <- watch.Batch{Paths: []string{"posts/c.md"}}
-	if r := report(); r.N != 5 || r.Batch.Full || r.Batch.Reset {
+	if r := receive(t, reports, "report"); r.N != 5 || r.Batch.Full || r.Batch.Reset {
 		t.Errorf("fifth build: %+v", r)
 	}
 	cancel()
@@ -121,39 +111,32 @@ func TestRunSupersedes(t *testing.T) {
 		return nil
 	}
 	go watch.Run(ctx, batches, build, func(r watch.Report) { reports <- r })
-	wait := func(ch <-chan int) int {
-		t.Helper()
-		select {
-		case v := <-ch:
-			return v
-		case <-time.After(patience):
-			t.Fatal("no build started")
-		}
-		return 0
-	}
-	report := func() watch.Report {
-		t.Helper()
-		select {
-		case r := <-reports:
-			return r
-		case <-time.After(patience):
-			t.Fatal("no report")
-		}
-		return watch.Report{}
-	}
-	wait(started)
+	receive(t, started, "build started")
 	batches <- watch.Batch{Paths: []string{"posts/a.md"}}
 	close(releaseFirst)
-	if r := report(); r.N != 1 || r.Err != nil || r.Superseded {
+	if r := receive(t, reports, "report"); r.N != 1 || r.Err != nil || r.Superseded {
 		t.Errorf("first build: %+v (it must not be cancelled)", r)
 	}
-	wait(started) // build 2, for posts/a.md, runs until cancelled
+	receive(t, started, "build started") // build 2, for posts/a.md, runs until cancelled
 	batches <- watch.Batch{Paths: []string{"layouts/base.html"}}
-	if r := report(); r.N != 2 || !r.Superseded || !errors.Is(r.Err, context.Canceled) {
+	if r := receive(t, reports, "report"); r.N != 2 || !r.Superseded || !errors.Is(r.Err, context.Canceled) {
 		t.Errorf("second build: %+v, want superseded", r)
 	}
-	wait(started)
-	if r := report(); r.N != 3 || r.Err != nil || strings.Join(r.Batch.Paths, " ") != "layouts/base.html posts/a.md" {
+	receive(t, started, "build started")
+	if r := receive(t, reports, "report"); r.N != 3 || r.Err != nil || strings.Join(r.Batch.Paths, " ") != "layouts/base.html posts/a.md" {
 		t.Errorf("third build: %+v, want the changes of both", r)
 	}
+}
+
+// receive waits for the next value on ch; what names it when none comes.
+func receive[T any](t *testing.T, ch <-chan T, what string) T {
+	t.Helper()
+	select {
+	case v := <-ch:
+		return v
+	case <-time.After(patience):
+		t.Fatalf("no %s", what)
+	}
+	var zero T
+	return zero
 }

@@ -29,6 +29,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -125,15 +126,9 @@ func (b Batch) String() string {
 
 // merge adds o's changes to b.
 func (b Batch) merge(o Batch) Batch {
-	seen := make(map[string]bool, len(b.Paths)+len(o.Paths))
-	var paths []string
-	for _, p := range append(append([]string(nil), b.Paths...), o.Paths...) {
-		if !seen[p] {
-			seen[p] = true
-			paths = append(paths, p)
-		}
-	}
-	sort.Strings(paths)
+	paths := slices.Concat(b.Paths, o.Paths)
+	slices.Sort(paths)
+	paths = slices.Compact(paths)
 	out := Batch{Paths: paths, Full: b.Full || o.Full, Reset: b.Reset || o.Reset, Reason: b.Reason}
 	if out.Reason == "" {
 		out.Reason = o.Reason
@@ -426,11 +421,7 @@ func (w *Watcher) handle(ev fsnotify.Event) time.Duration {
 		w.full = "config.yaml changed"
 		return w.opts.Quiet
 	}
-	isFolder := false
-	for _, f := range folders() {
-		isFolder = isFolder || top == f
-	}
-	if !isFolder {
+	if !slices.Contains(folders(), top) {
 		return 0
 	}
 	for _, part := range parts[1:] {

@@ -325,17 +325,26 @@ func TestFolders(t *testing.T) {
 
 // TestPoll checks the scanning watcher (-poll) with the changes it must
 // see without any event from the system.
+//
+// The post and the new folder are put in place whole (renamed in): a scan
+// that caught a file half written would see it change again at the next
+// scan, a second batch that the next step would take for its own.
 func TestPoll(t *testing.T) {
 	root := newSite(t)
 	w := start(t, root, watch.Options{Poll: 20 * time.Millisecond})
 
-	write(t, root, "posts/a.md", "a longer new text")
+	write(t, root, "posts/a.md.tmp", "a longer new text")
+	rename(t, root, "posts/a.md.tmp", "posts/a.md")
 	expect(t, next(t, w), "posts/a.md")
 
 	write(t, root, "posts/.a.md.swp", "swap")
 	write(t, root, "posts/a.md~", "backup")
 	write(t, root, "public/index.html", "output")
-	write(t, root, "posts/new/index.md", "new bundle")
+	outside := t.TempDir()
+	write(t, outside, "new/index.md", "new bundle")
+	if err := os.Rename(filepath.Join(outside, "new"), filepath.Join(root, "posts", "new")); err != nil {
+		t.Fatal(err)
+	}
 	b := next(t, w)
 	if !slices.Equal(b.Paths, []string{"posts/new", "posts/new/index.md"}) {
 		t.Errorf("new folder: batch %v", b.Paths)
