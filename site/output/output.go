@@ -14,6 +14,12 @@
 // (ManifestName) at the root of the output; it also proves that nashra
 // owns the folder: a non-empty folder without it is refused unless forced.
 //
+// The output that a build replaces is not deleted: it is kept beside the
+// new one as the spare (spare.go), and the next build starts from it
+// instead of from an empty folder, so a build that changes a few files
+// costs a few file operations, not a link and an unlink for every file of
+// the site.
+//
 // Live is the other kind of output folder, for a preview server: rewritten
 // in place, file by file, each file replaced whole by a rename, so that it
 // can be served while a rebuild changes it.
@@ -86,9 +92,12 @@ type Dir struct {
 	dirs    map[string]bool
 	stats   Stats
 	oldSeen bool
-	// removing is closed once the previous output is removed, after
-	// CommitBackground.
+	// removing is closed once the previous output is put away (kept as
+	// the spare, or removed), after CommitBackground.
 	removing chan struct{}
+	// spare describes what the staging folder held when the build
+	// started from the spare (see spare.go); nil when it started empty.
+	spare *spare
 }
 
 // Open prepares a new build of the output folder dir.
@@ -120,6 +129,12 @@ func Open(dir string, opts Options) (*Dir, error) {
 		if !opts.Force {
 			return nil, fmt.Errorf("output folder %s: cannot read %s: %v; pass -force to rebuild it from scratch", dir, ManifestName, err)
 		}
+	}
+	if d.staging, d.spare = adoptSpare(parent, filepath.Base(final)); d.spare != nil {
+		for dir := range d.spare.dirs {
+			d.dirs[dir] = true
+		}
+		return d, nil
 	}
 	d.staging, err = os.MkdirTemp(parent, "."+filepath.Base(final)+stagingMarker)
 	if err != nil {
@@ -306,6 +321,10 @@ func (d *Dir) prepare(rel, hash string) error {
 		delete(d.files, rel)
 		return err
 	}
+	if err := d.spare.clear(d.staging, rel, d.dirs); err != nil {
+		delete(d.files, rel)
+		return err
+	}
 	return nil
 }
 
@@ -317,6 +336,10 @@ func (d *Dir) mkdir(dir string) error {
 		return nil
 	}
 	if err := d.mkdir(path.Dir(dir)); err != nil {
+		return err
+	}
+	// A file of the spare may be where this folder goes.
+	if err := d.spare.clear(d.staging, dir, d.dirs); err != nil {
 		return err
 	}
 	if err := os.Mkdir(filepath.Join(d.staging, filepath.FromSlash(dir)), 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
@@ -365,18 +388,19 @@ func (d *Dir) Files() []string {
 }
 
 // Commit writes the manifest and puts the staging folder in place of the
-// output folder. The previous output is removed afterwards.
+// output folder. The previous output is kept beside it as the spare.
 func (d *Dir) Commit() (Stats, error) {
 	stats, err := d.CommitBackground()
 	d.Wait()
 	return stats, err
 }
 
-// CommitBackground is Commit, but it removes the previous output on
-// another goroutine, so that the caller's last steps (saving a build
-// cache) run meanwhile; Wait waits for it. A process that exits without
-// waiting leaves the rest of it in a hidden folder beside the output,
-// which the next Open removes.
+// CommitBackground is Commit, but it puts the previous output away (as
+// the spare of the next build, see spare.go) on another goroutine, so
+// that the caller's last steps (saving a build cache) run meanwhile; Wait
+// waits for it. A process that exits without waiting leaves the previous
+// output in a hidden staging folder beside the output, which the next
+// Open removes.
 func (d *Dir) CommitBackground() (Stats, error) {
 	d.mu.Lock()
 	m := manifest{Generator: "nashra", Files: d.files, Stamps: d.stamps}
@@ -392,6 +416,10 @@ func (d *Dir) CommitBackground() (Stats, error) {
 		d.Abort()
 		return stats, nil
 	}
+	if err := d.tidySpare(); err != nil {
+		d.Abort()
+		return stats, err
+	}
 	if err := d.linkKept(); err != nil {
 		d.Abort()
 		return stats, err
@@ -400,7 +428,13 @@ func (d *Dir) CommitBackground() (Stats, error) {
 	if err != nil {
 		return stats, err
 	}
-	if err := os.WriteFile(filepath.Join(d.staging, ManifestName), append(data, '\n'), 0o644); err != nil {
+	// The spare's own manifest is there: replace it, not write through it.
+	manifestPath := filepath.Join(d.staging, ManifestName)
+	if err := os.Remove(manifestPath); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		d.Abort()
+		return stats, fmt.Errorf("replacing %s: %w", ManifestName, err)
+	}
+	if err := os.WriteFile(manifestPath, append(data, '\n'), 0o644); err != nil {
 		d.Abort()
 		return stats, fmt.Errorf("writing %s: %w", ManifestName, err)
 	}
@@ -408,18 +442,19 @@ func (d *Dir) CommitBackground() (Stats, error) {
 		d.Abort()
 		return stats, fmt.Errorf("replacing %s: %w", d.final, err)
 	}
-	// After the swap, the staging path holds the previous output.
+	// After the swap, the staging path holds the previous output: it
+	// becomes the spare of the next build.
 	old, done := d.staging, make(chan struct{})
 	d.removing = done
 	go func() {
 		defer close(done)
-		removeTree(old)
+		d.keepAsSpare(old)
 	}()
 	return stats, nil
 }
 
 // Wait returns once the previous output that CommitBackground replaced
-// is removed (at once if there is none).
+// is put away as the spare, or removed (at once if there is none).
 func (d *Dir) Wait() {
 	if d.removing != nil {
 		<-d.removing
@@ -453,7 +488,9 @@ func (d *Dir) linkKept() error {
 		}()
 	}
 	for _, rel := range d.links {
-		work <- rel
+		if !d.spare.holds(rel, d.files[rel], d.oldStamps[rel]) {
+			work <- rel
+		}
 	}
 	close(work)
 	wg.Wait()
@@ -507,7 +544,11 @@ func removeTree(dir string) {
 	_ = os.RemoveAll(dir)
 }
 
-// Abort throws the staging folder away; the output folder is untouched.
+// Abort throws the staging folder away, or puts it back as the spare if
+// the build did not change it; the output folder is untouched.
 func (d *Dir) Abort() {
+	if d.spare != nil && !d.spare.touched && d.spare.putBack(d.staging) == nil {
+		return
+	}
 	_ = os.RemoveAll(d.staging)
 }

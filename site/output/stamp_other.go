@@ -7,6 +7,10 @@ import (
 	"os"
 )
 
+// stampsIdentifyFiles tells that a stamp names one file; here it does
+// not, so the spare's files are never taken for the output's.
+const stampsIdentifyFiles = false
+
 // stampOf identifies a file as written: where inode numbers are not
 // available, its size and modification time.
 func stampOf(info fs.FileInfo) [2]int64 {

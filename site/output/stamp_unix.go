@@ -7,6 +7,9 @@ import (
 	"syscall"
 )
 
+// stampsIdentifyFiles tells that a stamp names one file: its inode number.
+const stampsIdentifyFiles = true
+
 // stampOf identifies a file as written: its inode number and size.
 func stampOf(info fs.FileInfo) [2]int64 {
 	if st, ok := info.Sys().(*syscall.Stat_t); ok {
