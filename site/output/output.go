@@ -313,6 +313,9 @@ func (d *Dir) prepare(rel, hash string) error {
 		return fmt.Errorf("output path %s is produced twice", rel)
 	}
 	d.files[rel] = hash
+	if d.spare != nil {
+		d.spare.touched = true // it no longer holds just the spare
+	}
 	dir := path.Dir(rel)
 	if dir == "." {
 		dir = ""
