@@ -28,7 +28,6 @@ package output
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -184,7 +183,7 @@ func readManifest(final string) (manifest, error) {
 	if err != nil {
 		return m, err
 	}
-	if err := json.Unmarshal(data, &m); err != nil || m.Generator != "nashra" {
+	if m, err = decodeManifest(data); err != nil || m.Generator != "nashra" {
 		return m, fmt.Errorf("not a nashra manifest")
 	}
 	return m, nil
@@ -427,17 +426,14 @@ func (d *Dir) CommitBackground() (Stats, error) {
 		d.Abort()
 		return stats, err
 	}
-	data, err := json.MarshalIndent(m, "", " ")
-	if err != nil {
-		return stats, err
-	}
+	data := encodeManifest(m)
 	// The spare's own manifest is there: replace it, not write through it.
 	manifestPath := filepath.Join(d.staging, ManifestName)
 	if err := os.Remove(manifestPath); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		d.Abort()
 		return stats, fmt.Errorf("replacing %s: %w", ManifestName, err)
 	}
-	if err := os.WriteFile(manifestPath, append(data, '\n'), 0o644); err != nil {
+	if err := os.WriteFile(manifestPath, data, 0o644); err != nil {
 		d.Abort()
 		return stats, fmt.Errorf("writing %s: %w", ManifestName, err)
 	}
