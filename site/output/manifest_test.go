@@ -2,6 +2,7 @@ package output
 
 import (
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"testing"
 )
@@ -98,6 +99,44 @@ func FuzzManifest(f *testing.F) {
 		got, err := decodeManifest(enc)
 		if err != nil || !sameManifest(got, viaJSON) {
 			t.Fatalf("read back %+v, %v; encoding/json reads %+v", got, err, viaJSON)
+		}
+	})
+}
+
+// BenchmarkManifest reads and writes the manifest of a site of 17,000
+// files, by hand and with encoding/json.
+func BenchmarkManifest(b *testing.B) {
+	m := manifest{Generator: "nashra", Files: map[string]string{}, Stamps: map[string][2]int64{}}
+	for i := range 17000 {
+		rel := fmt.Sprintf("posts/%d-خبر-عن-سيكا-والأردن/index.html", i)
+		m.Files[rel] = Hash([]byte(rel))
+		m.Stamps[rel] = [2]int64{int64(1000000 + i), int64(20000 + i)}
+	}
+	data := encodeManifest(m)
+	old, _ := json.MarshalIndent(m, "", " ")
+	b.Run("write", func(b *testing.B) {
+		for b.Loop() {
+			encodeManifest(m)
+		}
+	})
+	b.Run("write-json", func(b *testing.B) {
+		for b.Loop() {
+			_, _ = json.MarshalIndent(m, "", " ")
+		}
+	})
+	b.Run("read", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := decodeManifest(data); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("read-json", func(b *testing.B) {
+		for b.Loop() {
+			var m manifest
+			if err := json.Unmarshal(old, &m); err != nil {
+				b.Fatal(err)
+			}
 		}
 	})
 }
