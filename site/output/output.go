@@ -94,6 +94,8 @@ type Dir struct {
 	// removing is closed once the previous output is put away (kept as
 	// the spare, or removed), after CommitBackground.
 	removing chan struct{}
+	// oldRoot is the previous output folder, open while the build runs.
+	oldRoot oldRoot
 	// spare describes what the staging folder held when the build
 	// started from the spare (see spare.go); nil when it started empty.
 	spare *spare
@@ -118,6 +120,7 @@ func Open(dir string, opts Options) (*Dir, error) {
 	switch m, err := readManifest(final); {
 	case err == nil:
 		d.old, d.oldStamps, d.oldSeen = m.Files, m.Stamps, true
+		d.oldRoot = openOldRoot(final)
 	case errors.Is(err, fs.ErrNotExist):
 		entries, rerr := os.ReadDir(final)
 		if rerr == nil && len(entries) > 0 && !opts.Force {
@@ -283,8 +286,8 @@ func (d *Dir) intact(rel string) bool {
 	if !ok {
 		return false
 	}
-	info, err := os.Lstat(filepath.Join(d.final, filepath.FromSlash(rel)))
-	return err == nil && info.Mode().IsRegular() && stampOf(info) == want
+	got, ok := d.oldRoot.stamp(rel)
+	return ok && got == want
 }
 
 // Previous returns the previous build's file at rel, when it is still
@@ -404,6 +407,7 @@ func (d *Dir) Commit() (Stats, error) {
 // output in a hidden staging folder beside the output, which the next
 // Open removes.
 func (d *Dir) CommitBackground() (Stats, error) {
+	d.closeOldRoot()
 	d.mu.Lock()
 	m := manifest{Generator: "nashra", Files: d.files, Stamps: d.stamps}
 	for rel := range d.old {
@@ -543,9 +547,16 @@ func removeTree(dir string) {
 	_ = os.RemoveAll(dir)
 }
 
+// closeOldRoot closes the previous output folder: the build is over.
+func (d *Dir) closeOldRoot() {
+	d.oldRoot.close()
+	d.oldRoot = oldRoot{}
+}
+
 // Abort throws the staging folder away, or puts it back as the spare if
 // the build did not change it; the output folder is untouched.
 func (d *Dir) Abort() {
+	d.closeOldRoot()
 	if d.spare != nil && !d.spare.touched && d.spare.putBack(d.staging) == nil {
 		return
 	}
