@@ -1,6 +1,8 @@
 package output
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -302,4 +304,59 @@ func spareRandomBuilds(t *testing.T, seed uint64) {
 		}
 		prev, prevIDs = files, now
 	}
+}
+
+// TestPruneTo checks the walk that makes the replaced output the spare:
+// it leaves exactly the listed files, their folders and the manifest.
+func TestPruneTo(t *testing.T) {
+	root := t.TempDir()
+	listed := map[string]string{
+		"index.html": "h", "posts/a/index.html": "h", "posts/b/index.html": "h",
+		"deep/1/2/3/f.txt": "h", "file-not-dir": "h",
+	}
+	write := func(rel string) {
+		p := filepath.Join(root, filepath.FromSlash(rel))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(rel), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for rel := range listed {
+		if rel != "file-not-dir" {
+			write(rel)
+		}
+	}
+	write(ManifestName)
+	write("stray.txt")
+	write("posts/a/stray.txt")
+	write("deep/1/2/stray/x/y.txt")
+	write("file-not-dir/inside.txt") // a folder where a file is listed
+	write("posts/.hidden")
+	if err := os.Symlink("index.html", filepath.Join(root, "posts", "b", "link.html")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(filepath.Join(root, "posts", "b", "index.html")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("../../index.html", filepath.Join(root, "posts", "b", "index.html")); err != nil {
+		t.Fatal(err)
+	}
+	if err := pruneTo(root, listed); err != nil {
+		t.Fatal(err)
+	}
+	want := tree{}
+	for _, p := range []string{"index.html", "posts/a/index.html", "deep/1/2/3/f.txt", ManifestName} {
+		data, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(p)))
+		if err != nil {
+			t.Fatalf("pruneTo removed %s: %v", p, err)
+		}
+		sum := sha256.Sum256(data)
+		want[p] = hex.EncodeToString(sum[:])
+	}
+	for _, d := range []string{"posts/", "posts/a/", "posts/b/", "deep/", "deep/1/", "deep/1/2/", "deep/1/2/3/"} {
+		want[d] = "dir"
+	}
+	sameTree(t, "pruned folder", hashTree(t, root), want)
 }
