@@ -94,6 +94,9 @@ type Dir struct {
 	// removing is closed once the previous output is put away (kept as
 	// the spare, or removed), after CommitBackground.
 	removing chan struct{}
+	// discarding, when not nil, is closed once a spare that this build
+	// does not use is removed.
+	discarding chan struct{}
 	// oldRoot is the previous output folder, open while the build runs.
 	oldRoot oldRoot
 	// spare describes what the staging folder held when the build
@@ -132,7 +135,11 @@ func Open(dir string, opts Options) (*Dir, error) {
 			return nil, fmt.Errorf("output folder %s: cannot read %s: %v; pass -force to rebuild it from scratch", dir, ManifestName, err)
 		}
 	}
-	if d.staging, d.spare = adoptSpare(parent, filepath.Base(final)); d.spare != nil {
+	if !d.oldSeen {
+		// Without the output the spare was replaced by, the spare
+		// would only be emptied file by file: remove it meanwhile.
+		d.discarding = discardSpare(parent, filepath.Base(final))
+	} else if d.staging, d.spare = adoptSpare(parent, filepath.Base(final)); d.spare != nil {
 		for dir := range d.spare.dirs {
 			d.dirs[dir] = true
 		}
@@ -459,6 +466,9 @@ func (d *Dir) CommitBackground() (Stats, error) {
 // Wait returns once the previous output that CommitBackground replaced
 // is put away as the spare, or removed (at once if there is none).
 func (d *Dir) Wait() {
+	if d.discarding != nil {
+		<-d.discarding
+	}
 	if d.removing != nil {
 		<-d.removing
 	}

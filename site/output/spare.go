@@ -92,6 +92,31 @@ func adoptSpare(parent, base string) (string, *spare) {
 	return staging, s
 }
 
+// discardSpare removes the spare of the output folder base, if there is
+// one, on another goroutine, and returns a channel closed once it is
+// gone (nil if there is none). The spare is first renamed to a staging
+// folder's name, so that if the process ends meanwhile, the next Open
+// removes the rest.
+func discardSpare(parent, base string) chan struct{} {
+	sp := sparePath(parent, base)
+	if _, err := os.Lstat(sp); err != nil {
+		return nil
+	}
+	aside, err := os.MkdirTemp(parent, "."+base+stagingMarker)
+	if err != nil {
+		return nil
+	}
+	if os.Remove(aside) != nil || os.Rename(sp, aside) != nil {
+		return nil
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		removeTree(aside)
+	}()
+	return done
+}
+
 // parentDirs lists the folders that hold files, "" (the root) included.
 func parentDirs(files map[string]string) map[string]bool {
 	dirs := map[string]bool{"": true}
@@ -212,6 +237,9 @@ func (d *Dir) tidySpare() error {
 // An output folder that nashra did not write, or whose tidying fails, is
 // removed instead.
 func (d *Dir) keepAsSpare(old string) {
+	if d.discarding != nil {
+		<-d.discarding // the spare's name is free once it is gone
+	}
 	if _, err := os.Lstat(old); err != nil {
 		return // there was no previous output
 	}

@@ -360,3 +360,30 @@ func TestPruneTo(t *testing.T) {
 	}
 	sameTree(t, "pruned folder", hashTree(t, root), want)
 }
+
+// TestSpareWithoutOutput: when the output folder was deleted, the spare
+// is of no use (every file is written anew): it is removed, and the
+// build is right.
+func TestSpareWithoutOutput(t *testing.T) {
+	root := t.TempDir()
+	out := filepath.Join(root, "public")
+	build(t, out, Options{}, siteV1)
+	v2 := copyFiles(siteV1)
+	v2["index.html"] = "<h1>الثانية</h1>"
+	build(t, out, Options{}, v2)
+	if err := os.RemoveAll(out); err != nil {
+		t.Fatal(err)
+	}
+	stats := build(t, out, Options{}, siteV1)
+	if want := (Stats{Written: len(siteV1)}); stats != want {
+		t.Errorf("stats = %+v, want %+v", stats, want)
+	}
+	sameTree(t, "output", withoutManifest(hashTree(t, out)), wantTree(t, siteV1))
+	entries, err := os.ReadDir(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != 1 {
+		t.Errorf("beside the output after the build: %v", entries)
+	}
+}
