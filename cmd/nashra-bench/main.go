@@ -144,6 +144,7 @@ func rebuilds(ctx context.Context, w io.Writer, nashra, dir, tmp string, n, runs
 	cache := filepath.Join(tmp, "cache")
 	os.RemoveAll(out)
 	os.RemoveAll(cache)
+	os.RemoveAll(filepath.Join(tmp, ".public-rebuild.nashra-spare"))
 	args := []string{"build", "-src", site, "-out", out, "-cache", cache, "-base-url", benchBaseURL}
 	if _, err := timedKeep(ctx, nashra, args...); err != nil {
 		return err
@@ -179,10 +180,19 @@ func rebuilds(ctx context.Context, w io.Writer, nashra, dir, tmp string, n, runs
 	return nil
 }
 
-// timed runs a command into an empty output folder and measures it.
+// timed runs a command into an empty output folder and measures it. The
+// hidden folders nashra keeps beside its output (the spare, the previous
+// output that a next build starts from) go too: a cold build has nothing
+// from before.
 func timed(ctx context.Context, out, name string, args ...string) (measure, error) {
 	if err := os.RemoveAll(out); err != nil {
 		return measure{}, err
+	}
+	beside, _ := filepath.Glob(filepath.Join(filepath.Dir(out), "."+filepath.Base(out)+".nashra-*"))
+	for _, p := range beside {
+		if err := os.RemoveAll(p); err != nil {
+			return measure{}, err
+		}
 	}
 	return timedKeep(ctx, name, args...)
 }

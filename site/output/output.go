@@ -14,6 +14,12 @@
 // (ManifestName) at the root of the output; it also proves that nashra
 // owns the folder: a non-empty folder without it is refused unless forced.
 //
+// The output that a build replaces is not deleted: it is kept beside the
+// new one as the spare (spare.go), and the next build starts from it
+// instead of from an empty folder, so a build that changes a few files
+// costs a few file operations, not a link and an unlink for every file of
+// the site.
+//
 // Live is the other kind of output folder, for a preview server: rewritten
 // in place, file by file, each file replaced whole by a rename, so that it
 // can be served while a rebuild changes it.
@@ -22,7 +28,6 @@ package output
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -86,9 +91,17 @@ type Dir struct {
 	dirs    map[string]bool
 	stats   Stats
 	oldSeen bool
-	// removing is closed once the previous output is removed, after
-	// CommitBackground.
+	// removing is closed once the previous output is put away (kept as
+	// the spare, or removed), after CommitBackground.
 	removing chan struct{}
+	// discarding, when not nil, is closed once a spare that this build
+	// does not use is removed.
+	discarding chan struct{}
+	// oldRoot is the previous output folder, open while the build runs.
+	oldRoot oldRoot
+	// spare describes what the staging folder held when the build
+	// started from the spare (see spare.go); nil when it started empty.
+	spare *spare
 }
 
 // Open prepares a new build of the output folder dir.
@@ -110,6 +123,7 @@ func Open(dir string, opts Options) (*Dir, error) {
 	switch m, err := readManifest(final); {
 	case err == nil:
 		d.old, d.oldStamps, d.oldSeen = m.Files, m.Stamps, true
+		d.oldRoot = openOldRoot(final)
 	case errors.Is(err, fs.ErrNotExist):
 		entries, rerr := os.ReadDir(final)
 		if rerr == nil && len(entries) > 0 && !opts.Force {
@@ -120,6 +134,16 @@ func Open(dir string, opts Options) (*Dir, error) {
 		if !opts.Force {
 			return nil, fmt.Errorf("output folder %s: cannot read %s: %v; pass -force to rebuild it from scratch", dir, ManifestName, err)
 		}
+	}
+	if !d.oldSeen {
+		// Without the output the spare was replaced by, the spare
+		// would only be emptied file by file: remove it meanwhile.
+		d.discarding = discardSpare(parent, filepath.Base(final))
+	} else if d.staging, d.spare = adoptSpare(parent, filepath.Base(final)); d.spare != nil {
+		for dir := range d.spare.dirs {
+			d.dirs[dir] = true
+		}
+		return d, nil
 	}
 	d.staging, err = os.MkdirTemp(parent, "."+filepath.Base(final)+stagingMarker)
 	if err != nil {
@@ -169,7 +193,7 @@ func readManifest(final string) (manifest, error) {
 	if err != nil {
 		return m, err
 	}
-	if err := json.Unmarshal(data, &m); err != nil || m.Generator != "nashra" {
+	if m, err = decodeManifest(data); err != nil || m.Generator != "nashra" {
 		return m, fmt.Errorf("not a nashra manifest")
 	}
 	return m, nil
@@ -269,8 +293,8 @@ func (d *Dir) intact(rel string) bool {
 	if !ok {
 		return false
 	}
-	info, err := os.Lstat(filepath.Join(d.final, filepath.FromSlash(rel)))
-	return err == nil && info.Mode().IsRegular() && stampOf(info) == want
+	got, ok := d.oldRoot.stamp(rel)
+	return ok && got == want
 }
 
 // Previous returns the previous build's file at rel, when it is still
@@ -298,11 +322,18 @@ func (d *Dir) prepare(rel, hash string) error {
 		return fmt.Errorf("output path %s is produced twice", rel)
 	}
 	d.files[rel] = hash
+	if d.spare != nil {
+		d.spare.touched = true // it no longer holds just the spare
+	}
 	dir := path.Dir(rel)
 	if dir == "." {
 		dir = ""
 	}
 	if err := d.mkdir(dir); err != nil {
+		delete(d.files, rel)
+		return err
+	}
+	if err := d.spare.clear(d.staging, rel, d.dirs); err != nil {
 		delete(d.files, rel)
 		return err
 	}
@@ -317,6 +348,10 @@ func (d *Dir) mkdir(dir string) error {
 		return nil
 	}
 	if err := d.mkdir(path.Dir(dir)); err != nil {
+		return err
+	}
+	// A file of the spare may be where this folder goes.
+	if err := d.spare.clear(d.staging, dir, d.dirs); err != nil {
 		return err
 	}
 	if err := os.Mkdir(filepath.Join(d.staging, filepath.FromSlash(dir)), 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
@@ -365,19 +400,21 @@ func (d *Dir) Files() []string {
 }
 
 // Commit writes the manifest and puts the staging folder in place of the
-// output folder. The previous output is removed afterwards.
+// output folder. The previous output is kept beside it as the spare.
 func (d *Dir) Commit() (Stats, error) {
 	stats, err := d.CommitBackground()
 	d.Wait()
 	return stats, err
 }
 
-// CommitBackground is Commit, but it removes the previous output on
-// another goroutine, so that the caller's last steps (saving a build
-// cache) run meanwhile; Wait waits for it. A process that exits without
-// waiting leaves the rest of it in a hidden folder beside the output,
-// which the next Open removes.
+// CommitBackground is Commit, but it puts the previous output away (as
+// the spare of the next build, see spare.go) on another goroutine, so
+// that the caller's last steps (saving a build cache) run meanwhile; Wait
+// waits for it. A process that exits without waiting leaves the previous
+// output in a hidden staging folder beside the output, which the next
+// Open removes.
 func (d *Dir) CommitBackground() (Stats, error) {
+	d.closeOldRoot()
 	d.mu.Lock()
 	m := manifest{Generator: "nashra", Files: d.files, Stamps: d.stamps}
 	for rel := range d.old {
@@ -392,15 +429,22 @@ func (d *Dir) CommitBackground() (Stats, error) {
 		d.Abort()
 		return stats, nil
 	}
+	if err := d.tidySpare(); err != nil {
+		d.Abort()
+		return stats, err
+	}
 	if err := d.linkKept(); err != nil {
 		d.Abort()
 		return stats, err
 	}
-	data, err := json.MarshalIndent(m, "", " ")
-	if err != nil {
-		return stats, err
+	data := encodeManifest(m)
+	// The spare's own manifest is there: replace it, not write through it.
+	manifestPath := filepath.Join(d.staging, ManifestName)
+	if err := os.Remove(manifestPath); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		d.Abort()
+		return stats, fmt.Errorf("replacing %s: %w", ManifestName, err)
 	}
-	if err := os.WriteFile(filepath.Join(d.staging, ManifestName), append(data, '\n'), 0o644); err != nil {
+	if err := os.WriteFile(manifestPath, data, 0o644); err != nil {
 		d.Abort()
 		return stats, fmt.Errorf("writing %s: %w", ManifestName, err)
 	}
@@ -408,19 +452,23 @@ func (d *Dir) CommitBackground() (Stats, error) {
 		d.Abort()
 		return stats, fmt.Errorf("replacing %s: %w", d.final, err)
 	}
-	// After the swap, the staging path holds the previous output.
+	// After the swap, the staging path holds the previous output: it
+	// becomes the spare of the next build.
 	old, done := d.staging, make(chan struct{})
 	d.removing = done
 	go func() {
 		defer close(done)
-		removeTree(old)
+		d.keepAsSpare(old)
 	}()
 	return stats, nil
 }
 
 // Wait returns once the previous output that CommitBackground replaced
-// is removed (at once if there is none).
+// is put away as the spare, or removed (at once if there is none).
 func (d *Dir) Wait() {
+	if d.discarding != nil {
+		<-d.discarding
+	}
 	if d.removing != nil {
 		<-d.removing
 	}
@@ -453,7 +501,9 @@ func (d *Dir) linkKept() error {
 		}()
 	}
 	for _, rel := range d.links {
-		work <- rel
+		if !d.spare.holds(rel, d.files[rel], d.oldStamps[rel]) {
+			work <- rel
+		}
 	}
 	close(work)
 	wg.Wait()
@@ -507,7 +557,18 @@ func removeTree(dir string) {
 	_ = os.RemoveAll(dir)
 }
 
-// Abort throws the staging folder away; the output folder is untouched.
+// closeOldRoot closes the previous output folder: the build is over.
+func (d *Dir) closeOldRoot() {
+	d.oldRoot.close()
+	d.oldRoot = oldRoot{}
+}
+
+// Abort throws the staging folder away, or puts it back as the spare if
+// the build did not change it; the output folder is untouched.
 func (d *Dir) Abort() {
+	d.closeOldRoot()
+	if d.spare != nil && !d.spare.touched && d.spare.putBack(d.staging) == nil {
+		return
+	}
 	_ = os.RemoveAll(d.staging)
 }

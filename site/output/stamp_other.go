@@ -5,7 +5,12 @@ package output
 import (
 	"io/fs"
 	"os"
+	"path/filepath"
 )
+
+// stampsIdentifyFiles tells that a stamp names one file; here it does
+// not, so the spare's files are never taken for the output's.
+const stampsIdentifyFiles = false
 
 // stampOf identifies a file as written: where inode numbers are not
 // available, its size and modification time.
@@ -25,3 +30,22 @@ func writeNew(name string, data []byte) ([2]int64, error) {
 	}
 	return stampOf(info), nil
 }
+
+// oldRoot is the previous output folder.
+type oldRoot struct{ dir string }
+
+// openOldRoot names the folder dir.
+func openOldRoot(dir string) oldRoot { return oldRoot{dir: dir} }
+
+// stamp returns the stamp of the regular file at rel (slash-separated),
+// and false if there is none.
+func (r oldRoot) stamp(rel string) ([2]int64, bool) {
+	info, err := os.Lstat(filepath.Join(r.dir, filepath.FromSlash(rel)))
+	if err != nil || !info.Mode().IsRegular() {
+		return [2]int64{}, false
+	}
+	return stampOf(info), true
+}
+
+// close does nothing.
+func (r oldRoot) close() {}

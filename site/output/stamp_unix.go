@@ -5,7 +5,12 @@ package output
 import (
 	"io/fs"
 	"syscall"
+
+	"golang.org/x/sys/unix"
 )
+
+// stampsIdentifyFiles tells that a stamp names one file: its inode number.
+const stampsIdentifyFiles = true
 
 // stampOf identifies a file as written: its inode number and size.
 func stampOf(info fs.FileInfo) [2]int64 {
@@ -58,5 +63,54 @@ func openRetry(name string, flags int, perm uint32) (int, error) {
 		if err != syscall.EINTR {
 			return fd, err
 		}
+	}
+}
+
+// oldRoot is the previous output folder, open, so that the stamps of its
+// thousands of files are read relative to it (fstatat) without building
+// and resolving each absolute path again.
+type oldRoot struct {
+	fd   int
+	open bool
+}
+
+// openOldRoot opens the folder dir; a folder that cannot be opened has no
+// files to stamp.
+func openOldRoot(dir string) oldRoot {
+	for {
+		fd, err := syscall.Open(dir, syscall.O_RDONLY|syscall.O_DIRECTORY|syscall.O_CLOEXEC, 0)
+		switch {
+		case err == syscall.EINTR:
+			continue
+		case err != nil:
+			return oldRoot{}
+		}
+		return oldRoot{fd: fd, open: true}
+	}
+}
+
+// stamp returns the stamp of the regular file at rel (slash-separated),
+// and false if there is none.
+func (r oldRoot) stamp(rel string) ([2]int64, bool) {
+	if !r.open {
+		return [2]int64{}, false
+	}
+	var st unix.Stat_t
+	for {
+		err := unix.Fstatat(r.fd, rel, &st, unix.AT_SYMLINK_NOFOLLOW)
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil || st.Mode&unix.S_IFMT != unix.S_IFREG {
+			return [2]int64{}, false
+		}
+		return [2]int64{int64(st.Ino), st.Size}, true
+	}
+}
+
+// close closes the folder.
+func (r oldRoot) close() {
+	if r.open {
+		syscall.Close(r.fd)
 	}
 }
