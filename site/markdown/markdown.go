@@ -200,12 +200,25 @@ func (c *Converter) ConvertTo(buf *bytes.Buffer, src []byte, resolver Resolver) 
 	pc.Set(c.key, conv)
 	buf.Reset()
 	buf.Grow(len(src) + len(src)/4)
-	if err := c.md.Convert(src, buf, parser.WithContext(pc)); err != nil {
+	if err := c.md.Convert(src, bufWriter{buf}, parser.WithContext(pc)); err != nil {
 		return Result{}, err
 	}
 	res.HTML = buf.Bytes()
 	return res, nil
 }
+
+// bufWriter lets goldmark's renderer write straight into a bytes.Buffer:
+// given a plain io.Writer, it would allocate a 4 KB bufio.Writer for
+// every document and copy everything twice.
+type bufWriter struct{ *bytes.Buffer }
+
+var _ util.BufWriter = bufWriter{}
+
+// Buffered implements util.BufWriter: nothing waits to be flushed.
+func (bufWriter) Buffered() int { return 0 }
+
+// Flush implements util.BufWriter; writes go to the buffer at once.
+func (bufWriter) Flush() error { return nil }
 
 type transformer struct {
 	key parser.ContextKey
