@@ -99,6 +99,8 @@ type Content struct {
 	conv  *markdown.Converter
 	// htmlBufs recycles the buffers posts are converted into.
 	htmlBufs sync.Pool
+	// srcBufs recycles the buffers Convert reads posts into (*[]byte).
+	srcBufs sync.Pool
 	// entries are the cache entries of the posts.
 	entries map[*Post]*cachedPost
 	cache   *Cache
@@ -120,7 +122,12 @@ func (c *Content) Converted() int { return int(c.converted.Load()) }
 // goroutines for different posts.
 func (c *Content) Convert(p *Post) diag.List {
 	var diags diag.List
-	data, err := fs.ReadFile(c.links.src, p.File)
+	src, _ := c.srcBufs.Get().(*[]byte)
+	if src == nil {
+		src = new([]byte)
+	}
+	defer c.srcBufs.Put(src)
+	data, err := readFileTo(c.links.src, p.File, *src)
 	if err != nil {
 		diags.Errorf(p.File, 0, 0, "", "cannot read the file: %v", err)
 		return diags
@@ -131,6 +138,7 @@ func (c *Content) Convert(p *Post) diag.List {
 		diags.Errorf(p.File, 0, 0, "the build will run again", "the file changed during the build")
 		return diags
 	}
+	*src = data
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	body, bodyLine := data, 0
 	if p.bodyStart > 0 && p.bodyStart <= len(data) {
@@ -182,6 +190,23 @@ func (c *Content) Convert(p *Post) diag.List {
 		c.search.converted(p)
 	}
 	return r.diags
+}
+
+// fileToReader reads a file into a buffer that the caller reuses
+// (sourcefs.FS does).
+type fileToReader interface {
+	ReadFileTo(name string, buf []byte) ([]byte, error)
+}
+
+// readFileTo reads the file name of fsys into buf's storage when fsys can
+// and the file fits. Whatever the caller keeps of the bytes must be a
+// copy: Convert's results (the HTML, the text, headings, IDs, links and
+// their source lines) all are.
+func readFileTo(fsys fs.FS, name string, buf []byte) ([]byte, error) {
+	if r, ok := fsys.(fileToReader); ok {
+		return r.ReadFileTo(name, buf)
+	}
+	return fs.ReadFile(fsys, name)
 }
 
 // ConvertAll converts every published post, only to collect the

@@ -200,12 +200,25 @@ func (c *Converter) ConvertTo(buf *bytes.Buffer, src []byte, resolver Resolver) 
 	pc.Set(c.key, conv)
 	buf.Reset()
 	buf.Grow(len(src) + len(src)/4)
-	if err := c.md.Convert(src, buf, parser.WithContext(pc)); err != nil {
+	if err := c.md.Convert(src, bufWriter{buf}, parser.WithContext(pc)); err != nil {
 		return Result{}, err
 	}
 	res.HTML = buf.Bytes()
 	return res, nil
 }
+
+// bufWriter lets goldmark's renderer write straight into a bytes.Buffer:
+// given a plain io.Writer, it would allocate a 4 KB bufio.Writer for
+// every document and copy everything twice.
+type bufWriter struct{ *bytes.Buffer }
+
+var _ util.BufWriter = bufWriter{}
+
+// Buffered implements util.BufWriter: nothing waits to be flushed.
+func (bufWriter) Buffered() int { return 0 }
+
+// Flush implements util.BufWriter; writes go to the buffer at once.
+func (bufWriter) Flush() error { return nil }
 
 type transformer struct {
 	key parser.ContextKey
@@ -249,16 +262,18 @@ func (t *transformer) Transform(doc *ast.Document, reader text.Reader, pc parser
 	}
 
 	// The text is about as long as the source: grow it once.
-	all := textWriter{b: make([]byte, 0, len(src))}
+	// Text is the builder's string, not a copy of it.
+	var all textWriter
+	all.b.Grow(len(src))
 	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
-		before := len(all.b)
+		before := all.b.Len()
 		all.walk(n, src)
-		if len(all.b) > before {
+		if all.b.Len() > before {
 			all.pending = false
-			all.b = append(all.b, '\n')
+			all.b.WriteByte('\n')
 		}
 	}
-	res.Text = strings.TrimSuffix(all.String(), "\n")
+	res.Text = strings.TrimSuffix(all.b.String(), "\n")
 
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
@@ -387,17 +402,22 @@ func lineStarts(src []byte) []int {
 func plainText(n ast.Node, src []byte) string {
 	var t textWriter
 	t.walk(n, src)
-	return t.String()
+	// A copy of the exact length: summaries stay in memory for the
+	// whole build, the builder's spare capacity need not.
+	return strings.Clone(t.b.String())
 }
 
 // textWriter collects text, collapsing white space as it goes (one pass,
 // no intermediate slices: this runs over every post's whole body).
 type textWriter struct {
-	b       []byte
+	b       strings.Builder
 	pending bool // a space is due before the next non-space
 }
 
-func (t *textWriter) space() { t.pending = len(t.b) > 0 && t.b[len(t.b)-1] != '\n' }
+func (t *textWriter) space() {
+	s := t.b.String()
+	t.pending = len(s) > 0 && s[len(s)-1] != '\n'
+}
 
 func (t *textWriter) write(p []byte) {
 	for len(p) > 0 {
@@ -409,10 +429,10 @@ func (t *textWriter) write(p []byte) {
 		}
 		if run > 0 {
 			if t.pending {
-				t.b = append(t.b, ' ')
+				t.b.WriteByte(' ')
 				t.pending = false
 			}
-			t.b = append(t.b, p[:run]...)
+			t.b.Write(p[:run])
 			p = p[run:]
 			continue
 		}
@@ -421,10 +441,10 @@ func (t *textWriter) write(p []byte) {
 			t.space()
 		} else {
 			if t.pending {
-				t.b = append(t.b, ' ')
+				t.b.WriteByte(' ')
 				t.pending = false
 			}
-			t.b = append(t.b, p[:size]...)
+			t.b.Write(p[:size])
 		}
 		p = p[size:]
 	}
@@ -436,8 +456,6 @@ func (t *textWriter) write(p []byte) {
 func maybeSpace(c byte) bool {
 	return c <= ' ' || c == 0xC2 || c == 0xE1 || c == 0xE2 || c == 0xE3
 }
-
-func (t *textWriter) String() string { return string(t.b) }
 
 func (t *textWriter) walk(n ast.Node, src []byte) {
 	switch n := n.(type) {

@@ -7,8 +7,9 @@ import (
 	"syscall"
 )
 
-// readFile reads a whole file with open, fstat, read and close.
-func readFile(name string) ([]byte, error) {
+// readFile reads a whole file with open, fstat, read and close, into
+// buf's storage when the file fits.
+func readFile(name string, buf []byte) ([]byte, error) {
 	fd, err := open(name)
 	if err != nil {
 		return nil, &fs.PathError{Op: "open", Path: name, Err: err}
@@ -23,7 +24,10 @@ func readFile(name string) ([]byte, error) {
 	}
 	// One byte more than the size, so that a file that did not grow is
 	// read in one call and its end seen in a second, short one.
-	data := make([]byte, 0, int(st.Size)+1)
+	data := buf[:0]
+	if cap(data) < int(st.Size)+1 {
+		data = make([]byte, 0, int(st.Size)+1)
+	}
 	for {
 		n, err := syscall.Read(fd, data[len(data):cap(data)])
 		if err == syscall.EINTR {

@@ -27,10 +27,17 @@ func New(dir string) *FS {
 // ReadFile reads the named file (a slash-separated path, relative to the
 // folder, as fs.ValidPath says) whole.
 func (f *FS) ReadFile(name string) ([]byte, error) {
+	return f.ReadFileTo(name, nil)
+}
+
+// ReadFileTo is ReadFile into buf's storage when the file fits in its
+// capacity, else into a new slice: a caller that reads many files and
+// keeps none of them reuses one buffer.
+func (f *FS) ReadFileTo(name string, buf []byte) ([]byte, error) {
 	if !fs.ValidPath(name) {
 		return nil, &fs.PathError{Op: "readfile", Path: name, Err: fs.ErrInvalid}
 	}
-	data, err := readFile(f.root + "/" + name)
+	data, err := readFile(f.root+"/"+name, buf)
 	if err != nil {
 		if pe, ok := err.(*fs.PathError); ok {
 			pe.Path = name

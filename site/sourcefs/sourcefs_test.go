@@ -53,3 +53,38 @@ func TestReadFileMatchesDirFS(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestReadFileTo reads files into a buffer that is reused when they fit
+// and replaced when they do not, and checks every read's bytes.
+func TestReadFileTo(t *testing.T) {
+	dir := t.TempDir()
+	files := []struct {
+		name string
+		data []byte
+	}{
+		{"small.md", []byte("---\ntitle: x\n---\n")},
+		{"big.md", bytes.Repeat([]byte("نشرة "), 5000)},
+		{"empty.md", nil},
+		{"mid.md", bytes.Repeat([]byte("a"), 4096)},
+	}
+	for _, f := range files {
+		if err := os.WriteFile(filepath.Join(dir, f.name), f.data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fsys := sourcefs.New(dir)
+	var buf []byte
+	for _, f := range files {
+		got, err := fsys.ReadFileTo(f.name, buf)
+		if err != nil || !bytes.Equal(got, f.data) {
+			t.Fatalf("%s: read %q (err %v), want %d bytes", f.name, got, err, len(f.data))
+		}
+		if cap(buf) > len(f.data) && len(got) > 0 && &got[0] != &buf[:1][0] {
+			t.Errorf("%s: fits in the buffer (%d bytes) but was read elsewhere", f.name, cap(buf))
+		}
+		buf = got
+	}
+	if _, err := fsys.ReadFileTo("missing.md", buf); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("missing file: error %v", err)
+	}
+}
