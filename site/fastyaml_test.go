@@ -59,7 +59,7 @@ func corpusFrontMatters(t *testing.T) []string {
 		if err != nil {
 			t.Fatal(err)
 		}
-		raw, _, _, _, err := splitFrontMatter(data)
+		raw, _, _, _, err := splitFrontMatter(data, nil)
 		if err != nil {
 			t.Fatalf("%s: %v", f, err)
 		}

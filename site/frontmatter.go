@@ -1,10 +1,12 @@
 package site
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"regexp"
 	"sort"
 	"strconv"
@@ -65,6 +67,19 @@ func frontMatterFormats(first []byte) []*frontmatter.Format {
 	return all
 }
 
+// readerOf returns a reader of data: br reset to it, if there is one.
+// adrg/frontmatter wraps what it is given in bufio.NewReader, which
+// returns a *bufio.Reader of at least its default size as it is; the
+// library copies what it reads (ReadBytes), so nothing it returns refers
+// to br's buffer.
+func readerOf(data []byte, br *bufio.Reader) io.Reader {
+	if br == nil {
+		return bytes.NewReader(data)
+	}
+	br.Reset(bytes.NewReader(data))
+	return br
+}
+
 // field is one front matter key with its value and position in the file.
 type field struct {
 	key       string
@@ -87,20 +102,24 @@ func (e *fmError) Error() string { return e.msg }
 // splitFrontMatter separates front matter from the body. offset is the
 // number of lines before the front matter text (so its line 1 is file line
 // offset+1), bodyLine the file line where the body starts.
-func splitFrontMatter(data []byte) (raw rawFrontMatter, body []byte, offset, bodyLine int, err error) {
+//
+// br, when not nil, is a reader of at least bufio's default size that
+// adrg/frontmatter uses instead of allocating its own (4 KB per call):
+// the loader passes one per worker.
+func splitFrontMatter(data []byte, br *bufio.Reader) (raw rawFrontMatter, body []byte, offset, bodyLine int, err error) {
 	// adrg/frontmatter copies everything after the front matter, line by
 	// line; hand it only the head of the file, up to the first line that
 	// can close a front matter (and, for JSON front matter opened with {,
 	// the line after it, which must be empty). It stops at that same line.
 	first := firstNonBlankLine(data)
 	head := data[:frontMatterHeadEnd(data, string(first) == "{")]
-	rest, err := frontmatter.Parse(bytes.NewReader(head), &raw, frontMatterFormats(first)...)
+	rest, err := frontmatter.Parse(readerOf(head, br), &raw, frontMatterFormats(first)...)
 	if err == nil && raw.format == "" && len(head) < len(data) {
 		// Not closed within the head (a JSON object with nested braces
 		// on lines of their own, a YAML block text with a line +++):
 		// let the library read it all.
 		head = data
-		rest, err = frontmatter.Parse(bytes.NewReader(head), &raw, frontMatterFormats(first)...)
+		rest, err = frontmatter.Parse(readerOf(head, br), &raw, frontMatterFormats(first)...)
 	}
 	body = data[len(head)-len(rest):]
 	if err != nil {

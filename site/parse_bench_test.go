@@ -1,6 +1,7 @@
 package site
 
 import (
+	"bufio"
 	"os"
 	"path/filepath"
 	"sort"
@@ -42,12 +43,13 @@ func BenchmarkParsePost(b *testing.B) {
 	names, files := corpusPosts(b, 200)
 	cfg := DefaultConfig()
 	cfg.finish()
+	br := bufio.NewReader(nil) // as the loader reuses one per worker
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		k := i % len(files)
 		hash := contentHash(files[k])
-		if p, d := parsePost(names[k], files[k], hash, &cfg); p == nil || len(d.Errors()) > 0 {
+		if p, d := parsePost(names[k], files[k], hash, &cfg, br); p == nil || len(d.Errors()) > 0 {
 			b.Fatalf("%s: %v", names[k], d)
 		}
 	}
@@ -61,7 +63,7 @@ func BenchmarkDecodeYAML(b *testing.B) {
 	var raws []rawFrontMatter
 	var offsets []int
 	for _, data := range files {
-		raw, _, offset, _, err := splitFrontMatter(data)
+		raw, _, offset, _, err := splitFrontMatter(data, nil)
 		if err != nil {
 			b.Fatal(err)
 		}

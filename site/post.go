@@ -1,6 +1,7 @@
 package site
 
 import (
+	"bufio"
 	"bytes"
 	"fmt"
 	"html/template"
@@ -131,7 +132,8 @@ func dateLayouts() []string {
 // front matter, fills the metadata. The body is rendered later, once every
 // post's slug is known. hash is contentHash(data), which the caller has
 // already computed for the cache.
-func parsePost(file string, data []byte, hash string, cfg *Config) (*Post, diag.List) {
+// br, when not nil, is the reader that splitFrontMatter reuses.
+func parsePost(file string, data []byte, hash string, cfg *Config, br *bufio.Reader) (*Post, diag.List) {
 	var diags diag.List
 	p := &Post{File: file, Hash: hash, size: len(data)}
 	if path.Base(file) == "index.md" {
@@ -151,7 +153,7 @@ func parsePost(file string, data []byte, hash string, cfg *Config) (*Post, diag.
 		return nil, diags
 	}
 
-	raw, body, offset, bodyLine, err := splitFrontMatter(data)
+	raw, body, offset, bodyLine, err := splitFrontMatter(data, br)
 	if err != nil {
 		addFMError(&diags, file, data, err)
 		return nil, diags
@@ -434,6 +436,6 @@ func (p *Post) KeyPosition(key string) (line, col int, ok bool) {
 // front matter) and the line of the file where it starts.
 func PostBody(data []byte) (body []byte, line int, err error) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	_, body, _, line, err = splitFrontMatter(data)
+	_, body, _, line, err = splitFrontMatter(data, nil)
 	return body, line, err
 }

@@ -26,7 +26,7 @@ func FuzzParsePost(f *testing.F) {
 	cfg := DefaultConfig()
 	cfg.finish()
 	f.Fuzz(func(t *testing.T, src string) {
-		p, diags := parsePost("posts/fuzz.md", []byte(src), contentHash([]byte(src)), &cfg)
+		p, diags := parsePost("posts/fuzz.md", []byte(src), contentHash([]byte(src)), &cfg, nil)
 		lines := strings.Count(src, "\n") + 2
 		for _, d := range diags {
 			if !utf8.ValidString(d.Msg) || !utf8.ValidString(d.Hint) {

@@ -101,7 +101,7 @@ type diagList struct{ l diag.List }
 // objects close on lines of their own, before the real end.
 func TestSplitFrontMatterNestedJSON(t *testing.T) {
 	src := "{\n  \"title\": \"خبر\",\n  \"extra\": {\n    \"a\": {\n      \"b\": 1\n    }\n  },\n  \"date\": \"2024-12-17\"\n}\n\nنص الخبر.\n"
-	raw, body, _, bodyLine, err := splitFrontMatter([]byte(src))
+	raw, body, _, bodyLine, err := splitFrontMatter([]byte(src), nil)
 	if err != nil || raw.format != "json" || string(body) != "نص الخبر.\n" || bodyLine != 11 {
 		t.Fatalf("format %q, body %q, line %d, err %v", raw.format, body, bodyLine, err)
 	}

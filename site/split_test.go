@@ -30,7 +30,7 @@ func FuzzSplitFrontMatter(f *testing.F) {
 		}
 		var want rawFrontMatter
 		wantRest, wantErr := frontmatter.Parse(bytes.NewReader(data), &want, frontMatterFormats(nil)...)
-		raw, body, _, _, err := splitFrontMatter(data)
+		raw, body, _, _, err := splitFrontMatter(data, nil)
 		if wantErr != nil || want.format == "" {
 			if err == nil {
 				t.Fatalf("%q: split found %q, the library nothing", data, raw.format)
