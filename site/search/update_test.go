@@ -1,0 +1,177 @@
+package search
+
+import (
+	"bytes"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+)
+
+// randomTerms analyses n documents of words drawn from a small
+// vocabulary, so that terms are shared between documents, with a few
+// rare words so that some terms have a single posting.
+func randomTerms(r *rand.Rand, a *Analyzer, n int) []Terms {
+	terms := make([]Terms, n)
+	for i := range terms {
+		terms[i] = randomDoc(r, a)
+	}
+	return terms
+}
+
+var testWords = strings.Fields("الأردن والأردن بالأردن للأردن الأردنية اردن التعاون الثقافي السفارة " +
+	"السفير الوفد زار وبحث المملكة العلاقات الثنائية الاقتصاد والتجارة الطلاب المنح CICA Amman embassy " +
+	"visa 2024 ١٤٤٥ مؤتمر الشباب الرياضة الثقافة المعرض الكتاب")
+
+func randomDoc(r *rand.Rand, a *Analyzer) Terms {
+	pick := func(k int) string {
+		var w []string
+		for range k {
+			if r.IntN(20) == 0 {
+				w = append(w, fmt.Sprintf("نادرة%dx%d", r.IntN(1000), r.IntN(1000)))
+			} else {
+				w = append(w, testWords[r.IntN(len(testWords))])
+			}
+		}
+		return strings.Join(w, " ")
+	}
+	return a.Doc([]string{pick(1 + r.IntN(3))}, []string{pick(r.IntN(12))})
+}
+
+// files maps the paths of the index files of d (with index.json) to
+// their bytes.
+func files(d *Dicts, docs int) map[string][]byte {
+	m := map[string][]byte{}
+	for _, f := range d.Files {
+		m[f.Path] = f.Data
+	}
+	meta, _ := Meta(d, docs, 4, nil)
+	m[meta.Path] = meta.Data
+	return m
+}
+
+// checkUpdate updates the dictionaries of before with the changes that
+// make after, and wants the files that Dictionaries makes of after: the
+// same shards in the same order, those kept from before the same bytes,
+// and the same index.json.
+func checkUpdate(t *testing.T, before, after []Terms, opts Options) (kept int) {
+	t.Helper()
+	prev := files(Dictionaries(before, opts), len(before))
+	var changes []Change
+	for id := range max(len(before), len(after)) {
+		var c Change
+		if id < len(before) {
+			c.Old = before[id]
+		}
+		if id < len(after) {
+			c.New = after[id]
+		}
+		if c.Old != c.New {
+			c.ID = id
+			changes = append(changes, c)
+		}
+	}
+	read := func(path string) ([]byte, bool) { d, ok := prev[path]; return d, ok }
+	got, err := UpdateDictionaries(prev["index.json"], read, changes, opts)
+	if err != nil {
+		t.Fatalf("update: %v", err)
+	}
+	want := Dictionaries(after, opts)
+	if len(got.Files) != len(want.Files) {
+		t.Fatalf("update made %d shards, a full build %d", len(got.Files), len(want.Files))
+	}
+	for i, f := range got.Files {
+		w := want.Files[i]
+		data := f.Data
+		if data == nil {
+			kept++
+			data = prev[f.Path]
+		}
+		if f.Path != w.Path || !bytes.Equal(data, w.Data) {
+			t.Fatalf("shard %d: %s (kept: %v), want %s:\n%s\nwant:\n%s", i, f.Path, f.Data == nil, w.Path, data, w.Data)
+		}
+	}
+	gotMeta, _ := Meta(got, len(after), 4, nil)
+	wantMeta, _ := Meta(want, len(after), 4, nil)
+	if !bytes.Equal(gotMeta.Data, wantMeta.Data) {
+		t.Fatalf("index.json:\n%s\nwant:\n%s", gotMeta.Data, wantMeta.Data)
+	}
+	return kept
+}
+
+// TestUpdateDictionaries changes, adds and removes documents at random
+// and compares the updated dictionaries with dictionaries built whole.
+func TestUpdateDictionaries(t *testing.T) {
+	a := NewAnalyzer()
+	kept := 0
+	for seed := range 200 {
+		r := rand.New(rand.NewPCG(uint64(seed), 7))
+		opts := Options{ShardSize: 64 + r.IntN(2000)}
+		before := randomTerms(r, a, r.IntN(60))
+		after := append([]Terms(nil), before...)
+		switch r.IntN(4) {
+		case 0: // edits
+			for range 1 + r.IntN(3) {
+				if len(after) > 0 {
+					after[r.IntN(len(after))] = randomDoc(r, a)
+				}
+			}
+		case 1: // new documents
+			after = append(after, randomTerms(r, a, 1+r.IntN(3))...)
+		case 2: // documents gone
+			after = after[:r.IntN(len(after)+1)]
+		case 3: // a document inserted: every later number moves
+			i := r.IntN(len(after) + 1)
+			after = append(after[:i], append([]Terms{randomDoc(r, a)}, after[i:]...)...)
+		}
+		kept += checkUpdate(t, before, after, opts)
+	}
+	if kept == 0 {
+		t.Error("no shard was ever kept")
+	}
+}
+
+// TestUpdateDictionariesEdges covers the first and the last shard, a
+// dictionary emptied, and one filled from empty.
+func TestUpdateDictionariesEdges(t *testing.T) {
+	a := NewAnalyzer()
+	doc := func(text string) Terms { return a.Doc(nil, []string{text}) }
+	base := []Terms{doc("باب بيت تاج"), doc("ثوب جمل حصان"), doc("خيمة دار ذهب"), doc("رمل زيت سيف")}
+	opts := Options{ShardSize: 40}
+	cases := map[string][]Terms{
+		"a term before every other": {doc("ابرة باب بيت تاج"), base[1], base[2], base[3]},
+		"a term after every other":  {base[0], base[1], base[2], doc("رمل زيت سيف يد")},
+		"the first term gone":       {doc("بيت تاج"), base[1], base[2], base[3]},
+		"the last term gone":        {base[0], base[1], base[2], doc("رمل زيت")},
+		"a heading":                 {base[0], a.Doc([]string{"جمل"}, []string{"ثوب جمل حصان"}), base[2], base[3]},
+		"every document gone":       nil,
+		"one document left":         {base[0]},
+	}
+	for name, after := range cases {
+		t.Run(name, func(t *testing.T) { checkUpdate(t, base, after, opts) })
+	}
+	t.Run("from empty", func(t *testing.T) { checkUpdate(t, nil, base, opts) })
+}
+
+// TestUpdateDictionariesStale wants an error, not wrong dictionaries,
+// when the previous shards do not hold what the changes say they held.
+func TestUpdateDictionariesStale(t *testing.T) {
+	a := NewAnalyzer()
+	before := []Terms{a.Doc(nil, []string{"باب بيت"}), a.Doc(nil, []string{"تاج ثوب"})}
+	prev := files(Dictionaries(before, Options{}), 2)
+	read := func(path string) ([]byte, bool) { d, ok := prev[path]; return d, ok }
+	// The change claims document 1 held جمل, which it did not.
+	changes := []Change{{ID: 1, Old: a.Doc(nil, []string{"تاج جمل"}), New: a.Doc(nil, []string{"تاج"})}}
+	if _, err := UpdateDictionaries(prev["index.json"], read, changes, Options{}); err == nil {
+		t.Error("a change of terms the shards do not hold was applied")
+	}
+	// A shard is missing.
+	none := func(string) ([]byte, bool) { return nil, false }
+	changes = []Change{{ID: 1, Old: before[1], New: a.Doc(nil, []string{"تاج"})}}
+	if _, err := UpdateDictionaries(prev["index.json"], none, changes, Options{}); err == nil {
+		t.Error("updated without the previous shards")
+	}
+	if _, err := UpdateDictionaries([]byte("{"), read, changes, Options{}); err == nil {
+		t.Error("updated from a malformed index.json")
+	}
+}
