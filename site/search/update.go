@@ -152,8 +152,10 @@ type dictUpdate struct {
 	read   func(path string) ([]byte, bool)
 	// last is the last term written, to check that the shards read are
 	// in order.
-	last    string
+	last    []byte
 	written bool
+	// scratch is reused for the entries of changed terms.
+	scratch []byte
 }
 
 // run goes through the previous shards in order. A shard that no delta
@@ -172,7 +174,7 @@ func (u *dictUpdate) run() error {
 			u.keep(ref)
 			// The terms before the next shard's first are all this
 			// shard's.
-			u.last, u.written = "", false
+			u.last, u.written = u.last[:0], false
 			continue
 		}
 		if err := u.rewrite(ref, bound, u.deltas[next:end]); err != nil {
@@ -222,29 +224,33 @@ func (u *dictUpdate) rewrite(ref shardRef, bound string, deltas []delta) error {
 		} else {
 			body = nil
 		}
-		term, err := entryTerm(line)
+		term, _, err := parseEntry(line)
 		if err != nil {
 			return fmt.Errorf("%s: %w", ref.path, err)
 		}
-		if u.written && term <= u.last || term < ref.first || bound != "" && term >= bound {
+		if u.written && bytes.Compare(term, u.last) <= 0 || string(term) < ref.first || bound != "" && string(term) >= bound {
 			return fmt.Errorf("%s: term %q out of order", ref.path, term)
 		}
-		for len(deltas) > 0 && deltas[0].term < term {
+		for len(deltas) > 0 && deltas[0].term < string(term) {
 			if err := u.entry(deltas[0], nil); err != nil {
 				return fmt.Errorf("%s: %w", ref.path, err)
 			}
 			deltas = deltas[1:]
 		}
-		if len(deltas) > 0 && deltas[0].term == term {
+		if len(deltas) > 0 && deltas[0].term == string(term) {
 			if err := u.entry(deltas[0], line); err != nil {
 				return fmt.Errorf("%s: %w", ref.path, err)
 			}
 			deltas = deltas[1:]
 		} else {
-			u.w.buf = append(u.w.open(term), line...)
+			first := "" // needed only to open a shard
+			if u.w.buf == nil {
+				first = string(term)
+			}
+			u.w.buf = append(u.w.open(first), line...)
 			u.w.added()
 		}
-		u.last, u.written = term, true
+		u.last, u.written = append(u.last[:0], term...), true
 	}
 	for _, d := range deltas {
 		if err := u.entry(d, nil); err != nil {
@@ -258,106 +264,151 @@ func (u *dictUpdate) rewrite(ref shardRef, bound string, deltas []delta) error {
 // previous entry, nil for a term the dictionary did not hold. A term
 // left without postings is not written.
 func (u *dictUpdate) entry(d delta, line []byte) error {
-	var ids []uint32
+	var list []byte
+	b := u.scratch[:0]
 	if line != nil {
-		var err error
-		if ids, err = decodePostings(line, u.shift); err != nil {
+		_, l, err := parseEntry(line)
+		if err != nil {
 			return err
 		}
+		list = l
+		b = append(b, line[:len(line)-len(l)-2]...) // [term,[
+	} else {
+		b = append(appendString(append(b, '['), d.term), ",["...)
 	}
-	ids, err := applyDelta(ids, d.docs)
+	b, n, err := editPostings(b, list, d.docs, u.shift)
+	u.scratch = b
 	if err != nil {
 		return fmt.Errorf("term %q: %w", d.term, err)
 	}
-	if len(ids) > 0 {
-		u.w.buf = appendEntry(u.w.open(d.term), d.term, ids, u.shift)
+	if n > 0 {
+		u.w.buf = append(append(u.w.open(d.term), b...), "]]"...)
 		u.w.added()
 	}
-	u.last, u.written = d.term, true
+	u.last, u.written = append(u.last[:0], d.term...), true
 	return nil
 }
 
-// applyDelta returns the postings ids (document number shifted left by
-// 4, plus flags, in increasing order) with the flags of docs set, and
-// checks that each document had the flags it is said to have had.
-func applyDelta(ids []uint32, docs []docFlags) ([]uint32, error) {
-	out := make([]uint32, 0, len(ids)+len(docs))
-	i := 0
-	for _, d := range docs {
-		for i < len(ids) && ids[i]>>4 < d.id {
-			out = append(out, ids[i])
-			i++
+// editPostings appends to b the postings list (the numbers between the
+// brackets, see encodeShards) with the flags of docs set, and returns
+// the number of postings written. It checks that each document had the
+// flags it is said to have had. Numbers before the first change and
+// after the last are copied as they are.
+func editPostings(b, list []byte, docs []docFlags, shift uint) ([]byte, int, error) {
+	mask := uint64(1)<<shift - 1
+	// read is the last document read, nread how many were; wrote is the
+	// last document written, n how many were.
+	var read, wrote uint64
+	nread, n := 0, 0
+	put := func(id, flags uint64) {
+		if n > 0 {
+			b = append(b, ',')
 		}
-		had := uint8(0)
-		if i < len(ids) && ids[i]>>4 == d.id {
-			had = uint8(ids[i] & 15)
-			i++
+		b = strconv.AppendUint(b, (id-wrote)<<shift|flags, 10)
+		wrote = id
+		n++
+	}
+	// change applies docs[0], whose document comes at or before id (the
+	// next document read; 1<<32 after the last), and reports whether
+	// it was id's.
+	change := func(id, flags uint64) (bool, error) {
+		d := docs[0]
+		docs = docs[1:]
+		had, was := uint64(0), uint64(d.id) == id
+		if was {
+			had = flags
 		}
-		if had != d.old {
-			return nil, fmt.Errorf("document %d has flags %d, not %d", d.id, had, d.old)
+		if had != uint64(d.old) {
+			return false, fmt.Errorf("document %d has flags %d, not %d", d.id, had, d.old)
 		}
 		if d.new != 0 {
-			out = append(out, d.id<<4|uint32(d.new))
+			put(uint64(d.id), uint64(d.new))
+		}
+		return was, nil
+	}
+	for i := 0; i < len(list); {
+		if len(docs) == 0 && read == wrote {
+			// The rest is as it was.
+			if n > 0 {
+				b = append(b, ',')
+			}
+			return append(b, list[i:]...), n + 1, nil
+		}
+		start := i
+		v := uint64(0)
+		for ; i < len(list) && list[i] != ','; i++ {
+			c := list[i] - '0'
+			if c > 9 || v > 1<<32 {
+				return b, n, fmt.Errorf("malformed postings %.40q", list)
+			}
+			v = v*10 + uint64(c)
+		}
+		if i == start || nread > 0 && v>>shift == 0 || i < len(list) && i+1 == len(list) {
+			return b, n, fmt.Errorf("malformed postings %.40q", list)
+		}
+		token := list[start:i]
+		i++ // the comma
+		id, flags := read+v>>shift, v&mask
+		read = id
+		nread++
+		was := false
+		for !was && len(docs) > 0 && uint64(docs[0].id) <= id {
+			var err error
+			if was, err = change(id, flags); err != nil {
+				return b, n, err
+			}
+		}
+		switch {
+		case was:
+		case wrote == read-v>>shift:
+			// Written as it was: the document before it was written
+			// as it was too.
+			if n > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, token...)
+			wrote = id
+			n++
+		default:
+			put(id, flags)
 		}
 	}
-	return append(out, ids[i:]...), nil
+	for len(docs) > 0 {
+		if _, err := change(1<<32, 0); err != nil {
+			return b, n, err
+		}
+	}
+	return b, n, nil
 }
 
-// entryTerm returns the term of an entry of a shard, [term, postings].
-func entryTerm(line []byte) (string, error) {
-	if !bytes.HasPrefix(line, []byte(`["`)) {
-		return "", fmt.Errorf("malformed entry %.40q", line)
+// parseEntry returns the term of an entry of a shard, [term,[postings]],
+// and its postings list: the numbers between the inner brackets.
+func parseEntry(line []byte) ([]byte, []byte, error) {
+	malformed := func() error { return fmt.Errorf("malformed entry %.40q", line) }
+	if !bytes.HasPrefix(line, []byte(`["`)) || !bytes.HasSuffix(line, []byte("]]")) {
+		return nil, nil, malformed()
 	}
 	end := bytes.IndexByte(line[2:], '"') + 2
 	if end < 2 {
-		return "", fmt.Errorf("malformed entry %.40q", line)
+		return nil, nil, malformed()
 	}
-	raw := line[2:end]
-	if bytes.IndexByte(raw, '\\') < 0 {
-		term := string(raw)
-		if strings.ContainsRune(term, utf8.RuneError) {
-			return "", fmt.Errorf("term %q may stand for invalid UTF-8", term)
+	term, rest := line[2:end], line[end+1:]
+	if bytes.IndexByte(term, '\\') >= 0 {
+		// Escapes: the string ends at the first quote not escaped.
+		dec := json.NewDecoder(bytes.NewReader(line[1:]))
+		var s string
+		if err := dec.Decode(&s); err != nil {
+			return nil, nil, malformed()
 		}
-		return term, nil
+		term, rest = []byte(s), line[1+dec.InputOffset():]
 	}
-	// Escapes: the string ends at the first quote not escaped.
-	dec := json.NewDecoder(bytes.NewReader(line[1:]))
-	var term string
-	if err := dec.Decode(&term); err != nil {
-		return "", fmt.Errorf("malformed entry %.40q: %w", line, err)
+	if !bytes.HasPrefix(rest, []byte(",[")) || len(rest) < 4 {
+		return nil, nil, malformed()
 	}
-	if strings.ContainsRune(term, utf8.RuneError) {
-		return "", fmt.Errorf("term %q may stand for invalid UTF-8", term)
+	// A term decoded from JSON is the term written only when it was
+	// valid UTF-8, which U+FFFD may stand in for.
+	if bytes.ContainsRune(term, utf8.RuneError) {
+		return nil, nil, fmt.Errorf("term %q may stand for invalid UTF-8", term)
 	}
-	return term, nil
-}
-
-// decodePostings reads the postings of an entry, [term, [n, ...]], back
-// to document numbers shifted left by 4 plus flags.
-func decodePostings(line []byte, shift uint) ([]uint32, error) {
-	i := bytes.LastIndex(line, []byte(",["))
-	if i < 0 || !bytes.HasSuffix(line, []byte("]]")) {
-		return nil, fmt.Errorf("malformed entry %.40q", line)
-	}
-	list := line[i+2 : len(line)-2]
-	var ids []uint32
-	id := uint64(0)
-	for len(list) > 0 {
-		num := list
-		if j := bytes.IndexByte(list, ','); j >= 0 {
-			num, list = list[:j], list[j+1:]
-		} else {
-			list = nil
-		}
-		v, err := strconv.ParseUint(string(num), 10, 32)
-		if err != nil {
-			return nil, fmt.Errorf("malformed postings %.40q", line)
-		}
-		id += v >> shift
-		if id >= 1<<28 || len(ids) > 0 && v>>shift == 0 {
-			return nil, fmt.Errorf("malformed postings %.40q", line)
-		}
-		ids = append(ids, uint32(id<<4|v&(1<<shift-1)))
-	}
-	return ids, nil
+	return term, rest[2 : len(rest)-2], nil
 }

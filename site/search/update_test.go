@@ -175,3 +175,36 @@ func TestUpdateDictionariesStale(t *testing.T) {
 		t.Error("updated from a malformed index.json")
 	}
 }
+
+// BenchmarkUpdateDictionaries updates the dictionaries of the 1,000-post
+// corpus (compare BenchmarkDictionaries) for one post edited (a sentence
+// added), one post rewritten whole, one post added, and 1/32 of the
+// posts edited, the most that a site updates rather than builds whole.
+func BenchmarkUpdateDictionaries(b *testing.B) {
+	terms, texts := corpusTerms(b)
+	prev := files(Dictionaries(terms, Options{}), len(terms))
+	read := func(path string) ([]byte, bool) { d, ok := prev[path]; return d, ok }
+	a := NewAnalyzer()
+	edit := func(id int) Change {
+		return Change{ID: id, Old: terms[id], New: a.Doc([]string{texts[id][0]}, []string{texts[id][1], "سطر جديد عن التعاون الثقافي."})}
+	}
+	mid := len(terms) / 2
+	cases := map[string][]Change{
+		"edit":    {edit(mid)},
+		"rewrite": {{ID: mid, Old: terms[mid], New: terms[mid+1]}},
+		"add":     {{ID: len(terms), New: terms[mid]}},
+	}
+	for i := range len(terms) / 32 {
+		cases["edit-1/32"] = append(cases["edit-1/32"], edit(i*32))
+	}
+	for _, name := range []string{"edit", "rewrite", "add", "edit-1/32"} {
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := UpdateDictionaries(prev["index.json"], read, cases[name], Options{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
