@@ -438,9 +438,11 @@ func Hash(data []byte) string {
 
 // Dicts are the shards of the two dictionaries.
 type Dicts struct {
-	// Files are the shards, stems first.
+	// Files are the shards, stems first. A shard that
+	// UpdateDictionaries kept from the previous build has no Data.
 	Files []File
-	// Stems and Words count the terms of the two dictionaries.
+	// Stems and Words count the terms of the two dictionaries; -1 after
+	// UpdateDictionaries.
 	Stems, Words int
 	refs         [2][]shardRef
 }
