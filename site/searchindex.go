@@ -467,9 +467,9 @@ func (s *searchIndex) finish(ctx context.Context) (int, error) {
 
 // updateDicts makes the dictionaries by updating the previous build's
 // (old, made from the terms in oldTerms) for the documents whose words
-// changed, or returns nil when it cannot: no previous files to read or
-// keep, a previous build that does not match the cache, or so many
-// changes that building them whole is as quick. The shards it keeps
+// changed or that moved, or returns nil when it cannot: no previous
+// files to read or keep, a previous build that does not match the cache,
+// or so many changes that building them whole is as quick. The shards it keeps
 // from the previous build (those without Data) are kept in the output
 // and added to kept.
 func (s *searchIndex) updateDicts(old searchDicts, oldTerms map[string]search.Terms, kept map[string]bool) *search.Dicts {
@@ -478,7 +478,7 @@ func (s *searchIndex) updateDicts(old searchDicts, oldTerms map[string]search.Te
 	if reuser == nil || prev == nil || len(old.Files) == 0 {
 		return nil
 	}
-	changes, ok := s.dictChanges(old.Keys, oldTerms)
+	changes, move, ok := s.dictChanges(old.Keys, oldTerms)
 	if !ok {
 		return nil
 	}
@@ -497,7 +497,7 @@ func (s *searchIndex) updateDicts(old searchDicts, oldTerms map[string]search.Te
 		}
 		return prev.Previous(SearchDir + path)
 	}
-	dicts, err := search.UpdateDictionaries(meta, read, changes, s.opts)
+	dicts, err := search.UpdateDictionaries(meta, read, changes, move, s.opts)
 	if err != nil {
 		return nil
 	}
@@ -515,35 +515,38 @@ func (s *searchIndex) updateDicts(old searchDicts, oldTerms map[string]search.Te
 
 // dictChanges lists the documents whose words are not those of the
 // previous dictionaries, made from the documents whose search keys were
-// oldKeys, with the terms in oldTerms. It reports false when the old
-// terms of a changed document are not known, or when so many documents
-// changed (a post inserted among old ones moves every later number)
-// that building the dictionaries whole is quicker.
-func (s *searchIndex) dictChanges(oldKeys []string, oldTerms map[string]search.Terms) ([]search.Change, bool) {
-	n := len(s.keys)
-	limit := max(16, n/32)
+// oldKeys, with the terms in oldTerms, and how documents alike moved (a
+// post inserted among older ones moves every later one). It reports
+// false when the old terms of a changed document are not known, or when
+// so many documents changed that building the dictionaries whole is
+// quicker.
+func (s *searchIndex) dictChanges(oldKeys []string, oldTerms map[string]search.Terms) ([]search.Change, search.Move, bool) {
+	move := search.Renumbering(oldKeys, s.keys)
+	// Below these, documents are compared number by number.
+	oldEnd, newEnd := move.From, move.From+move.By
+	limit := max(16, len(s.keys)/32)
 	var changes []search.Change
-	for id := range max(n, len(oldKeys)) {
-		if id < n && id < len(oldKeys) && s.keys[id] == oldKeys[id] {
+	for id := range max(oldEnd, newEnd) {
+		if id < oldEnd && id < newEnd && s.keys[id] == oldKeys[id] {
 			continue
 		}
 		if len(changes) == limit {
-			return nil, false
+			return nil, move, false
 		}
 		c := search.Change{ID: id}
-		if id < len(oldKeys) {
+		if id < oldEnd {
 			t, ok := oldTerms[oldKeys[id]]
 			if !ok {
-				return nil, false
+				return nil, move, false
 			}
 			c.Old = t
 		}
-		if id < n {
+		if id < newEnd {
 			c.New = s.terms[id]
 		}
 		changes = append(changes, c)
 	}
-	return changes, true
+	return changes, move, true
 }
 
 // dictsDigest identifies what the dictionaries and index.json are made

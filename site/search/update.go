@@ -15,17 +15,43 @@ import (
 // dictionaries were made from: an edited post, or a document number that
 // a post took or left.
 type Change struct {
-	// ID is the document's number.
+	// ID is the document's number: the same before and after a Move, as
+	// a change comes before the documents it moves.
 	ID int
 	// Old are the terms the previous dictionaries hold for the document,
 	// New its terms now; the zero Terms where there is no document.
 	Old, New Terms
 }
 
+// Move renumbers documents that did not change: those numbered From or
+// more in the previous dictionaries are numbered By more now (By < 0:
+// fewer), as when a post is inserted among older ones or one of them is
+// removed. The zero Move renumbers none.
+type Move struct {
+	From, By int
+}
+
+// Renumbering returns the Move from the documents of the previous
+// dictionaries, identified by keys old, to the documents now, keys new,
+// that the longest run of documents alike at the end of both gives.
+// Documents numbered below From in old and below From+By in new are to
+// be compared number by number.
+func Renumbering[K comparable](old, new []K) Move {
+	m, n := len(old), len(new)
+	same := 0
+	for same < min(m, n) && old[m-1-same] == new[n-1-same] {
+		same++
+	}
+	return Move{From: m - same, By: n - m}
+}
+
 // UpdateDictionaries returns the dictionaries that Dictionaries would
 // build from the terms of the previous build's dictionaries with changes
-// applied, reading only the shards that the changes touch, or that
-// follow such a shard until the shards line up again.
+// applied and documents renumbered by move, reading only the shards that
+// the changes touch, or that follow such a shard until the shards line
+// up again; documents renumbered touch every shard. A change's old terms
+// are those of a document before move.From, its new terms those of one
+// before move.From+move.By.
 //
 // meta is the previous build's index.json and read gives back its
 // shards by path; opts must be the options of that build. A shard kept
@@ -35,11 +61,21 @@ type Change struct {
 // An error means the previous files do not match changes (a shard is
 // missing, malformed, or lacks a posting that a change removes): the
 // caller builds the dictionaries whole instead.
-func UpdateDictionaries(meta []byte, read func(path string) ([]byte, bool), changes []Change, opts Options) (*Dicts, error) {
+func UpdateDictionaries(meta []byte, read func(path string) ([]byte, bool), changes []Change, move Move, opts Options) (*Dicts, error) {
 	opts = opts.withDefaults()
-	refs, err := parseMeta(meta)
+	refs, docs, err := parseMeta(meta)
 	if err != nil {
 		return nil, err
+	}
+	if move.From >= docs {
+		move = Move{} // no document to move
+	}
+	if move.By != 0 {
+		for _, c := range changes {
+			if c.ID >= move.From && c.Old != (Terms{}) || c.ID >= move.From+move.By && c.New != (Terms{}) {
+				return nil, fmt.Errorf("document %d changed among the documents moved from %d", c.ID, move.From)
+			}
+		}
 	}
 	d := &Dicts{Stems: -1, Words: -1}
 	for dict := range 2 {
@@ -48,7 +84,7 @@ func UpdateDictionaries(meta []byte, read func(path string) ([]byte, bool), chan
 			return nil, err
 		}
 		u := dictUpdate{w: shardWriter{dir: []string{"s/", "w/"}[dict], size: opts.ShardSize},
-			shift: uint(4 - 2*dict), old: refs[dict], deltas: deltas, read: read}
+			shift: uint(4 - 2*dict), move: move, old: refs[dict], deltas: deltas, read: read}
 		if err := u.run(); err != nil {
 			return nil, err
 		}
@@ -59,30 +95,30 @@ func UpdateDictionaries(meta []byte, read func(path string) ([]byte, bool), chan
 }
 
 // parseMeta returns the shards of the two dictionaries that index.json
-// lists, with their first terms.
-func parseMeta(meta []byte) ([2][]shardRef, error) {
+// lists, with their first terms, and the number of documents.
+func parseMeta(meta []byte) ([2][]shardRef, int, error) {
 	var m struct {
-		Format       int
+		Format, Docs int
 		Stems, Words [][2]string
 	}
 	var refs [2][]shardRef
 	if err := json.Unmarshal(meta, &m); err != nil {
-		return refs, fmt.Errorf("index.json: %w", err)
+		return refs, 0, fmt.Errorf("index.json: %w", err)
 	}
 	if m.Format != 1 {
-		return refs, fmt.Errorf("index.json: format %d", m.Format)
+		return refs, 0, fmt.Errorf("index.json: format %d", m.Format)
 	}
 	for dict, list := range [][][2]string{m.Stems, m.Words} {
 		for i, r := range list {
 			// A term decoded from JSON is the term written only when it
 			// was valid UTF-8, which U+FFFD may stand in for.
 			if (i == 0) != (r[0] == "") || strings.ContainsRune(r[0], utf8.RuneError) {
-				return refs, fmt.Errorf("index.json: shard %s starts at %q", r[1], r[0])
+				return refs, 0, fmt.Errorf("index.json: shard %s starts at %q", r[1], r[0])
 			}
 			refs[dict] = append(refs[dict], shardRef{first: r[0], path: r[1]})
 		}
 	}
-	return refs, nil
+	return refs, m.Docs, nil
 }
 
 // delta is what changes in the postings of one term: the documents it
@@ -147,6 +183,7 @@ func termDeltas(changes []Change, dict int) ([]delta, error) {
 type dictUpdate struct {
 	w      shardWriter
 	shift  uint
+	move   Move
 	old    []shardRef
 	deltas []delta
 	read   func(path string) ([]byte, bool)
@@ -170,7 +207,7 @@ func (u *dictUpdate) run() error {
 			bound = u.old[j+1].first
 			end = next + before(u.deltas[next:], bound)
 		}
-		if end == next && u.w.buf == nil {
+		if end == next && u.w.buf == nil && u.move.By == 0 {
 			u.keep(ref)
 			// The terms before the next shard's first are all this
 			// shard's.
@@ -242,6 +279,11 @@ func (u *dictUpdate) rewrite(ref shardRef, bound string, deltas []delta) error {
 				return fmt.Errorf("%s: %w", ref.path, err)
 			}
 			deltas = deltas[1:]
+		} else if u.move.By != 0 {
+			// Its documents may move.
+			if err := u.entry(delta{term: string(term)}, line); err != nil {
+				return fmt.Errorf("%s: %w", ref.path, err)
+			}
 		} else {
 			first := "" // needed only to open a shard
 			if u.w.buf == nil {
@@ -276,7 +318,7 @@ func (u *dictUpdate) entry(d delta, line []byte) error {
 	} else {
 		b = append(appendString(append(b, '['), d.term), ",["...)
 	}
-	b, n, err := editPostings(b, list, d.docs, u.shift)
+	b, n, err := editPostings(b, list, d.docs, u.shift, u.move)
 	u.scratch = b
 	if err != nil {
 		return fmt.Errorf("term %q: %w", d.term, err)
@@ -290,14 +332,21 @@ func (u *dictUpdate) entry(d delta, line []byte) error {
 }
 
 // editPostings appends to b the postings list (the numbers between the
-// brackets, see encodeShards) with the flags of docs set, and returns
-// the number of postings written. It checks that each document had the
-// flags it is said to have had. Numbers before the first change and
-// after the last are copied as they are.
-func editPostings(b, list []byte, docs []docFlags, shift uint) ([]byte, int, error) {
+// brackets, see encodeShards) with the flags of docs set and documents
+// renumbered by move, and returns the number of postings written. It
+// checks that each document had the flags it is said to have had.
+// Numbers that stay the same are copied as they are.
+func editPostings(b, list []byte, docs []docFlags, shift uint, move Move) ([]byte, int, error) {
 	mask := uint64(1)<<shift - 1
-	// read is the last document read, nread how many were; wrote is the
-	// last document written, n how many were.
+	from, by := uint64(move.From), uint64(move.By) // by wraps around when negative
+	renumber := func(id uint64) uint64 {
+		if move.By != 0 && id >= from {
+			return id + by
+		}
+		return id
+	}
+	// read is the last document read (before renumbering), nread how
+	// many were; wrote is the last document written, n how many were.
 	var read, wrote uint64
 	nread, n := 0, 0
 	put := func(id, flags uint64) {
@@ -327,7 +376,7 @@ func editPostings(b, list []byte, docs []docFlags, shift uint) ([]byte, int, err
 		return was, nil
 	}
 	for i := 0; i < len(list); {
-		if len(docs) == 0 && read == wrote {
+		if len(docs) == 0 && renumber(read) == wrote && (move.By == 0 || nread > 0 && read >= from) {
 			// The rest is as it was.
 			if n > 0 {
 				b = append(b, ',')
@@ -351,6 +400,14 @@ func editPostings(b, list []byte, docs []docFlags, shift uint) ([]byte, int, err
 		id, flags := read+v>>shift, v&mask
 		read = id
 		nread++
+		if move.By != 0 && id >= from {
+			// Changes come before the documents moved.
+			for len(docs) > 0 {
+				if _, err := change(1<<32, 0); err != nil {
+					return b, n, err
+				}
+			}
+		}
 		was := false
 		for !was && len(docs) > 0 && uint64(docs[0].id) <= id {
 			var err error
@@ -358,18 +415,18 @@ func editPostings(b, list []byte, docs []docFlags, shift uint) ([]byte, int, err
 				return b, n, err
 			}
 		}
-		switch {
-		case was:
-		case wrote == read-v>>shift:
-			// Written as it was: the document before it was written
-			// as it was too.
+		if was {
+			continue
+		}
+		if id = renumber(id); (id-wrote)<<shift|flags == v {
+			// Written as it was.
 			if n > 0 {
 				b = append(b, ',')
 			}
 			b = append(b, token...)
 			wrote = id
 			n++
-		default:
+		} else {
 			put(id, flags)
 		}
 	}

@@ -51,19 +51,24 @@ func files(d *Dicts, docs int) map[string][]byte {
 }
 
 // checkUpdate updates the dictionaries of before with the changes that
-// make after, and wants the files that Dictionaries makes of after: the
+// make after (with documents renumbered, if moves, by Renumbering), and
+// wants the files that Dictionaries makes of after: the
 // same shards in the same order, those kept from before the same bytes,
 // and the same index.json.
-func checkUpdate(t *testing.T, before, after []Terms, opts Options) (kept int) {
+func checkUpdate(t *testing.T, before, after []Terms, moves bool, opts Options) (kept int) {
 	t.Helper()
 	prev := files(Dictionaries(before, opts), len(before))
+	move := Move{From: len(before)}
+	if moves {
+		move = Renumbering(before, after)
+	}
 	var changes []Change
 	for id := range max(len(before), len(after)) {
 		var c Change
-		if id < len(before) {
+		if id < min(len(before), move.From) {
 			c.Old = before[id]
 		}
-		if id < len(after) {
+		if id < len(after) && (!moves || id < move.From+move.By) {
 			c.New = after[id]
 		}
 		if c.Old != c.New {
@@ -72,7 +77,7 @@ func checkUpdate(t *testing.T, before, after []Terms, opts Options) (kept int) {
 		}
 	}
 	read := func(path string) ([]byte, bool) { d, ok := prev[path]; return d, ok }
-	got, err := UpdateDictionaries(prev["index.json"], read, changes, opts)
+	got, err := UpdateDictionaries(prev["index.json"], read, changes, move, opts)
 	if err != nil {
 		t.Fatalf("update: %v", err)
 	}
@@ -124,7 +129,7 @@ func TestUpdateDictionaries(t *testing.T) {
 			i := r.IntN(len(after) + 1)
 			after = append(after[:i], append([]Terms{randomDoc(r, a)}, after[i:]...)...)
 		}
-		kept += checkUpdate(t, before, after, opts)
+		kept += checkUpdate(t, before, after, seed%2 == 0, opts)
 	}
 	if kept == 0 {
 		t.Error("no shard was ever kept")
@@ -148,9 +153,23 @@ func TestUpdateDictionariesEdges(t *testing.T) {
 		"one document left":         {base[0]},
 	}
 	for name, after := range cases {
-		t.Run(name, func(t *testing.T) { checkUpdate(t, base, after, opts) })
+		t.Run(name, func(t *testing.T) { checkUpdate(t, base, after, false, opts) })
 	}
-	t.Run("from empty", func(t *testing.T) { checkUpdate(t, nil, base, opts) })
+	t.Run("from empty", func(t *testing.T) { checkUpdate(t, nil, base, false, opts) })
+	moved := map[string][]Terms{
+		"inserted first":  {doc("ابرة"), base[0], base[1], base[2], base[3]},
+		"inserted second": {base[0], doc("باب ثوب"), base[1], base[2], base[3]},
+		"first removed":   {base[1], base[2], base[3]},
+		"two removed":     {base[0], base[3]},
+		"removed, edited": {doc("باب بيت"), base[2], base[3]},
+		"last removed":    {base[0], base[1], base[2]},
+		"added last":      {base[0], base[1], base[2], base[3], doc("يد")},
+		"same documents":  base,
+		"all alike":       {base[0], base[0], base[0]},
+	}
+	for name, after := range moved {
+		t.Run("moved/"+name, func(t *testing.T) { checkUpdate(t, base, after, true, opts) })
+	}
 }
 
 // TestUpdateDictionariesStale wants an error, not wrong dictionaries,
@@ -162,24 +181,25 @@ func TestUpdateDictionariesStale(t *testing.T) {
 	read := func(path string) ([]byte, bool) { d, ok := prev[path]; return d, ok }
 	// The change claims document 1 held جمل, which it did not.
 	changes := []Change{{ID: 1, Old: a.Doc(nil, []string{"تاج جمل"}), New: a.Doc(nil, []string{"تاج"})}}
-	if _, err := UpdateDictionaries(prev["index.json"], read, changes, Options{}); err == nil {
+	if _, err := UpdateDictionaries(prev["index.json"], read, changes, Move{}, Options{}); err == nil {
 		t.Error("a change of terms the shards do not hold was applied")
 	}
 	// A shard is missing.
 	none := func(string) ([]byte, bool) { return nil, false }
 	changes = []Change{{ID: 1, Old: before[1], New: a.Doc(nil, []string{"تاج"})}}
-	if _, err := UpdateDictionaries(prev["index.json"], none, changes, Options{}); err == nil {
+	if _, err := UpdateDictionaries(prev["index.json"], none, changes, Move{}, Options{}); err == nil {
 		t.Error("updated without the previous shards")
 	}
-	if _, err := UpdateDictionaries([]byte("{"), read, changes, Options{}); err == nil {
+	if _, err := UpdateDictionaries([]byte("{"), read, changes, Move{}, Options{}); err == nil {
 		t.Error("updated from a malformed index.json")
 	}
 }
 
 // BenchmarkUpdateDictionaries updates the dictionaries of the 1,000-post
 // corpus (compare BenchmarkDictionaries) for one post edited (a sentence
-// added), one post rewritten whole, one post added, and 1/32 of the
-// posts edited, the most that a site updates rather than builds whole.
+// added), one post rewritten whole, one post added, one inserted in the
+// middle (every later one moves), and 1/32 of the posts edited, the most
+// that a site updates rather than builds whole.
 func BenchmarkUpdateDictionaries(b *testing.B) {
 	terms, texts := corpusTerms(b)
 	prev := files(Dictionaries(terms, Options{}), len(terms))
@@ -189,7 +209,9 @@ func BenchmarkUpdateDictionaries(b *testing.B) {
 		return Change{ID: id, Old: terms[id], New: a.Doc([]string{texts[id][0]}, []string{texts[id][1], "سطر جديد عن التعاون الثقافي."})}
 	}
 	mid := len(terms) / 2
+	moves := map[string]Move{"insert": {From: mid, By: 1}}
 	cases := map[string][]Change{
+		"insert":  {{ID: mid, New: terms[mid]}},
 		"edit":    {edit(mid)},
 		"rewrite": {{ID: mid, Old: terms[mid], New: terms[mid+1]}},
 		"add":     {{ID: len(terms), New: terms[mid]}},
@@ -197,11 +219,11 @@ func BenchmarkUpdateDictionaries(b *testing.B) {
 	for i := range len(terms) / 32 {
 		cases["edit-1/32"] = append(cases["edit-1/32"], edit(i*32))
 	}
-	for _, name := range []string{"edit", "rewrite", "add", "edit-1/32"} {
+	for _, name := range []string{"edit", "rewrite", "add", "insert", "edit-1/32"} {
 		b.Run(name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := UpdateDictionaries(prev["index.json"], read, cases[name], Options{}); err != nil {
+				if _, err := UpdateDictionaries(prev["index.json"], read, cases[name], moves[name], Options{}); err != nil {
 					b.Fatal(err)
 				}
 			}
