@@ -67,6 +67,9 @@ func UpdateDictionaries(meta []byte, read func(path string) ([]byte, bool), chan
 	if err != nil {
 		return nil, err
 	}
+	if move.From < 0 || move.From+move.By < 0 {
+		return nil, fmt.Errorf("documents moved from %d by %d", move.From, move.By)
+	}
 	if move.From >= docs {
 		move = Move{} // no document to move
 	}
@@ -197,8 +200,8 @@ type dictUpdate struct {
 
 // run goes through the previous shards in order. A shard that no delta
 // touches is kept whole when the new shards line up with it (no shard
-// is open); any other is read and its entries written again, changed
-// where a delta says.
+// is open) and no document moves; any other is read and its entries
+// written again, changed where a delta says or a document moved.
 func (u *dictUpdate) run() error {
 	next := 0 // the first delta not applied
 	for j, ref := range u.old {
