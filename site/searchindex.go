@@ -34,10 +34,13 @@ var (
 
 // searchDicts are the files of the search index made from every post's
 // words (the dictionaries' shards, then index.json), with Digest
-// identifying what they were made from (searchIndex.dictsDigest).
+// identifying what they were made from (searchIndex.dictsDigest) and
+// Keys the search key of each document, in document order: the next
+// build updates the dictionaries for the documents whose keys changed.
 type searchDicts struct {
 	Digest string
 	Files  []searchFile
+	Keys   []string
 }
 
 // searchFile is one file of the search index and the hash of its bytes.
@@ -397,7 +400,7 @@ func (s *searchIndex) finish(ctx context.Context) (int, error) {
 	// the output still holds the files, they are neither made nor written.
 	digest := s.dictsDigest()
 	cache.mu.Lock()
-	oldDicts := cache.searchDicts
+	oldDicts, oldTerms := cache.searchDicts, cache.searchTerms
 	cache.mu.Unlock()
 	kept := map[string]bool{}
 	if reuser != nil && oldDicts.Digest == digest && len(oldDicts.Files) > 0 {
@@ -410,15 +413,26 @@ func (s *searchIndex) finish(ctx context.Context) (int, error) {
 	}
 	files := oldDicts.Files
 	if len(files) == 0 || len(kept) < len(files) {
-		dicts := search.Dictionaries(s.terms, s.opts)
+		dicts, oldHashes := s.updateDicts(oldDicts, oldTerms, kept), map[string]string{}
+		if dicts != nil {
+			for _, f := range oldDicts.Files {
+				oldHashes[f.Path] = f.Hash
+			}
+		} else {
+			dicts = search.Dictionaries(s.terms, s.opts)
+		}
 		meta, _ := search.Meta(dicts, n, s.chunkDocs, s.hashes)
 		all := append(slices.Clip(dicts.Files), meta)
 		files = make([]searchFile, len(all))
 		parallel(len(all), func(i int) {
 			f := all[i]
+			if f.Data == nil { // kept by updateDicts
+				files[i] = searchFile{Path: f.Path, Hash: oldHashes[f.Path]}
+				return
+			}
 			files[i] = searchFile{Path: f.Path, Hash: search.Hash(f.Data)}
 			if kept[f.Path] {
-				return // same digest: the file kept is this one
+				return // same digest, or the same shard: the file kept is this one
 			}
 			if err := s.write(f.Path, f.Data, files[i].Hash); err != nil {
 				mu.Lock()
@@ -446,9 +460,93 @@ func (s *searchIndex) finish(ctx context.Context) (int, error) {
 		cache.dirty = true
 	}
 	cache.searchTerms, cache.searchChunks = terms, chunks
-	cache.searchDicts = searchDicts{Digest: digest, Files: files}
+	cache.searchDicts = searchDicts{Digest: digest, Files: files, Keys: s.keys}
 	cache.mu.Unlock()
 	return len(files) + len(s.hashes), nil
+}
+
+// updateDicts makes the dictionaries by updating the previous build's
+// (old, made from the terms in oldTerms) for the documents whose words
+// changed or that moved, or returns nil when it cannot: no previous
+// files to read or keep, a previous build that does not match the cache,
+// or so many changes that building them whole is as quick. The shards it keeps
+// from the previous build (those without Data) are kept in the output
+// and added to kept.
+func (s *searchIndex) updateDicts(old searchDicts, oldTerms map[string]search.Terms, kept map[string]bool) *search.Dicts {
+	reuser, _ := s.out.(Reuser)
+	prev, _ := s.out.(Previouser)
+	if reuser == nil || prev == nil || len(old.Files) == 0 {
+		return nil
+	}
+	changes, move, ok := s.dictChanges(old.Keys, oldTerms)
+	if !ok {
+		return nil
+	}
+	hashes := make(map[string]string, len(old.Files))
+	for _, f := range old.Files {
+		hashes[f.Path] = f.Hash
+	}
+	last := old.Files[len(old.Files)-1]
+	meta, found := prev.Previous(SearchDir + last.Path)
+	if last.Path != "index.json" || !found || search.Hash(meta) != last.Hash {
+		return nil
+	}
+	read := func(path string) ([]byte, bool) {
+		if hashes[path] == "" {
+			return nil, false
+		}
+		return prev.Previous(SearchDir + path)
+	}
+	dicts, err := search.UpdateDictionaries(meta, read, changes, move, s.opts)
+	if err != nil {
+		return nil
+	}
+	for _, f := range dicts.Files {
+		if f.Data != nil || kept[f.Path] {
+			continue
+		}
+		if hashes[f.Path] == "" || !reuser.Unchanged(SearchDir+f.Path, hashes[f.Path]) {
+			return nil
+		}
+		kept[f.Path] = true
+	}
+	return dicts
+}
+
+// dictChanges lists the documents whose words are not those of the
+// previous dictionaries, made from the documents whose search keys were
+// oldKeys, with the terms in oldTerms, and how documents alike moved (a
+// post inserted among older ones moves every later one). It reports
+// false when the old terms of a changed document are not known, or when
+// so many documents changed that building the dictionaries whole is
+// quicker.
+func (s *searchIndex) dictChanges(oldKeys []string, oldTerms map[string]search.Terms) ([]search.Change, search.Move, bool) {
+	move := search.Renumbering(oldKeys, s.keys)
+	// Below these, documents are compared number by number.
+	oldEnd, newEnd := move.From, move.From+move.By
+	limit := max(16, len(s.keys)/32)
+	var changes []search.Change
+	for id := range max(oldEnd, newEnd) {
+		if id < oldEnd && id < newEnd && s.keys[id] == oldKeys[id] {
+			continue
+		}
+		if len(changes) == limit {
+			return nil, move, false
+		}
+		c := search.Change{ID: id}
+		if id < oldEnd {
+			t, ok := oldTerms[oldKeys[id]]
+			if !ok {
+				return nil, move, false
+			}
+			c.Old = t
+		}
+		if id < newEnd {
+			c.New = s.terms[id]
+		}
+		changes = append(changes, c)
+	}
+	return changes, move, true
 }
 
 // dictsDigest identifies what the dictionaries and index.json are made

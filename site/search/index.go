@@ -438,9 +438,11 @@ func Hash(data []byte) string {
 
 // Dicts are the shards of the two dictionaries.
 type Dicts struct {
-	// Files are the shards, stems first.
+	// Files are the shards, stems first. A shard that
+	// UpdateDictionaries kept from the previous build has no Data.
 	Files []File
-	// Stems and Words count the terms of the two dictionaries.
+	// Stems and Words count the terms of the two dictionaries; -1 after
+	// UpdateDictionaries.
 	Stems, Words int
 	refs         [2][]shardRef
 }
@@ -541,53 +543,91 @@ type postings struct {
 // as shards of about size bytes.
 func encodeShards(entries []postings, dir string, shift uint, size int) ([]File, []shardRef) {
 	slices.SortFunc(entries, func(a, b postings) int { return strings.Compare(a.term, b.term) })
-	var files []File
-	var refs []shardRef
-	var buf []byte
-	first := ""
-	closeShard := func() {
-		buf = append(buf, "]\n"...)
-		sum := sha256.Sum256(buf)
-		p := dir + hex.EncodeToString(sum[:])[:12] + ".json"
-		files = append(files, File{Path: p, Data: buf})
-		refs = append(refs, shardRef{first: first, path: p})
-		buf = nil
-	}
+	w := &shardWriter{dir: dir, size: size}
 	for _, e := range entries {
-		k := e.term
-		if buf == nil {
-			buf = make([]byte, 0, size+size/4)
-			buf = append(buf, '[')
-			if len(refs) > 0 {
-				first = k
-			}
-		} else {
-			buf = append(buf, ",\n"...)
-		}
-		buf = append(buf, '[')
-		buf = appendString(buf, k)
-		buf = append(buf, ",["...)
-		prev := uint32(0)
-		for i, v := range e.ids {
-			if i > 0 {
-				buf = append(buf, ',')
-			}
-			id := v >> 4
-			buf = strconv.AppendUint(buf, uint64((id-prev)<<shift|v&15), 10)
-			prev = id
-		}
-		buf = append(buf, "]]"...)
-		if len(buf) >= size {
-			closeShard()
-		}
+		w.buf = appendEntry(w.open(e.term), e.term, e.ids, shift)
+		w.added()
 	}
-	if buf != nil || len(refs) == 0 {
-		if buf == nil {
-			buf = []byte{'['}
+	w.finish()
+	return w.files, w.refs
+}
+
+// appendEntry appends the entry of a term, [term, postings], to b: ids
+// are its postings (document number shifted left by 4, plus flags) in
+// increasing order, written as differences shifted left by shift.
+func appendEntry(b []byte, term string, ids []uint32, shift uint) []byte {
+	b = append(b, '[')
+	b = appendString(b, term)
+	b = append(b, ",["...)
+	prev := uint32(0)
+	for i, v := range ids {
+		if i > 0 {
+			b = append(b, ',')
 		}
-		closeShard()
+		id := v >> 4
+		b = strconv.AppendUint(b, uint64((id-prev)<<shift|v&15), 10)
+		prev = id
 	}
-	return files, refs
+	return append(b, "]]"...)
+}
+
+// shardWriter cuts a dictionary's entries, in term order, into shards:
+// a shard closes once it holds size bytes or more. Whether a dictionary
+// is built whole (encodeShards) or updated (UpdateDictionaries), the same
+// entries give the same shards.
+type shardWriter struct {
+	dir   string
+	size  int
+	files []File
+	refs  []shardRef
+	// buf is the open shard, nil between shards; first its first term
+	// ("" in the first shard).
+	buf   []byte
+	first string
+}
+
+// open prepares the entry of term, opening a shard if none is open, and
+// returns the buffer to append the entry to; added must follow.
+func (w *shardWriter) open(term string) []byte {
+	if w.buf == nil {
+		w.buf = make([]byte, 0, w.size+w.size/4)
+		w.buf = append(w.buf, '[')
+		w.first = ""
+		if len(w.refs) > 0 {
+			w.first = term
+		}
+	} else {
+		w.buf = append(w.buf, ",\n"...)
+	}
+	return w.buf
+}
+
+// added closes the shard if the entry just appended filled it.
+func (w *shardWriter) added() {
+	if len(w.buf) >= w.size {
+		w.close()
+	}
+}
+
+// close ends the open shard and names it by its content.
+func (w *shardWriter) close() {
+	w.buf = append(w.buf, "]\n"...)
+	sum := sha256.Sum256(w.buf)
+	p := w.dir + hex.EncodeToString(sum[:])[:12] + ".json"
+	w.files = append(w.files, File{Path: p, Data: w.buf})
+	w.refs = append(w.refs, shardRef{first: w.first, path: p})
+	w.buf = nil
+}
+
+// finish closes the last shard; a dictionary without terms is one empty
+// shard.
+func (w *shardWriter) finish() {
+	if w.buf != nil || len(w.refs) == 0 {
+		if w.buf == nil {
+			w.buf = []byte{'['}
+		}
+		w.close()
+	}
 }
 
 // Record encodes what a result shows of a document: one element of a

@@ -248,9 +248,9 @@ func FuzzValidUTF8(f *testing.F) {
 	})
 }
 
-// BenchmarkDictionaries merges the terms of the 1,000-post corpus's
-// posts, each analysed as title and body, into the two dictionaries.
-func BenchmarkDictionaries(b *testing.B) {
+// corpusTerms analyses the posts of the 1,000-post corpus, each as
+// title and body, and returns their terms and texts.
+func corpusTerms(b *testing.B) ([]Terms, [][2]string) {
 	dir := testtools.Corpus(b, 1000)
 	files, err := filepath.Glob(filepath.Join(dir, "posts", "*.md"))
 	if err != nil || len(files) == 0 {
@@ -258,6 +258,7 @@ func BenchmarkDictionaries(b *testing.B) {
 	}
 	a := NewAnalyzer()
 	var terms []Terms
+	var texts [][2]string
 	for _, f := range files {
 		data, err := os.ReadFile(f)
 		if err != nil {
@@ -265,7 +266,15 @@ func BenchmarkDictionaries(b *testing.B) {
 		}
 		head, body, _ := strings.Cut(string(data), "\n---\n")
 		terms = append(terms, a.Doc([]string{head}, []string{body}))
+		texts = append(texts, [2]string{head, body})
 	}
+	return terms, texts
+}
+
+// BenchmarkDictionaries merges the terms of the 1,000-post corpus's
+// posts into the two dictionaries.
+func BenchmarkDictionaries(b *testing.B) {
+	terms, _ := corpusTerms(b)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
