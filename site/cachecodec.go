@@ -16,6 +16,8 @@ import (
 type encoder struct {
 	buf []byte
 	err error
+	// keys is room for sorting the keys of small maps.
+	keys []string
 }
 
 func (e *encoder) uint(v uint64) { e.buf = binary.AppendUvarint(e.buf, v) }

@@ -3,9 +3,11 @@ package site
 import (
 	"bytes"
 	"encoding/gob"
+	"errors"
 	"maps"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/nashra-press/nashra/site/diag"
 	"github.com/nashra-press/nashra/site/markdown"
@@ -21,54 +23,69 @@ import (
 // cacheSection encodes and decodes some of a Cache's fields.
 type cacheSection struct {
 	name   string
-	encode func(c *Cache) ([]byte, error)
+	encode func(c *Cache) sectionBody
 	// decode sets the section's fields of c from d; d.err says whether
 	// the bytes made sense.
 	decode func(d *decoder, c *Cache)
 }
 
-// cacheSections lists the sections of a cache file in their order.
+// cacheSections lists the sections of a cache file in their order. Save
+// writes each as soon as it and those before it are encoded: the posts,
+// which take longest, come last.
 func cacheSections() []cacheSection {
 	return []cacheSection{
-		{"settings", func(c *Cache) ([]byte, error) { return []byte(c.configSig), nil },
+		{"settings", func(c *Cache) sectionBody { return sectionOf([]byte(c.configSig)) },
 			func(d *decoder, c *Cache) { c.configSig, d.s = d.s, "" }},
-		{"posts", func(c *Cache) ([]byte, error) { return encodePosts(c.posts) },
-			func(d *decoder, c *Cache) { c.posts = decodePosts(d) }},
-		{"pages", func(c *Cache) ([]byte, error) { return encodePageStates(c.pages), nil },
-			func(d *decoder, c *Cache) { c.pages = decodePageStates(d) }},
-		{"feeds", func(c *Cache) ([]byte, error) { return encodePageStates(c.feeds), nil },
-			func(d *decoder, c *Cache) { c.feeds = decodePageStates(d) }},
-		{"stamps", func(c *Cache) ([]byte, error) { return encodeStamps(c.stamps), nil },
-			func(d *decoder, c *Cache) { c.stamps = decodeStamps(d) }},
-		{"images", func(c *Cache) ([]byte, error) { return encodeImages(c.images), nil },
-			func(d *decoder, c *Cache) { c.images = decodeImages(d) }},
-		{"search chunks", func(c *Cache) ([]byte, error) { return encodeChunks(c.searchChunks), nil },
-			func(d *decoder, c *Cache) { c.searchChunks = decodeChunks(d) }},
-		{"search terms", func(c *Cache) ([]byte, error) { return encodeTerms(c.searchTerms), nil },
+		{"search terms", func(c *Cache) sectionBody { return encodeTerms(c.searchTerms) },
 			func(d *decoder, c *Cache) { c.searchTerms = decodeTerms(d) }},
 		{"icons, search dictionaries", encodeSmall, decodeSmall},
+		{"pages", func(c *Cache) sectionBody { return sectionOf(encodePageStates(c.pages)) },
+			func(d *decoder, c *Cache) { c.pages = decodePageStates(d) }},
+		{"feeds", func(c *Cache) sectionBody { return sectionOf(encodePageStates(c.feeds)) },
+			func(d *decoder, c *Cache) { c.feeds = decodePageStates(d) }},
+		{"stamps", func(c *Cache) sectionBody { return sectionOf(encodeStamps(c.stamps)) },
+			func(d *decoder, c *Cache) { c.stamps = decodeStamps(d) }},
+		{"images", func(c *Cache) sectionBody { return sectionOf(encodeImages(c.images)) },
+			func(d *decoder, c *Cache) { c.images = decodeImages(d) }},
+		{"search chunks", func(c *Cache) sectionBody { return sectionOf(encodeChunks(c.searchChunks)) },
+			func(d *decoder, c *Cache) { c.searchChunks = decodeChunks(d) }},
+		{"posts", func(c *Cache) sectionBody { return encodePosts(c.posts) },
+			func(d *decoder, c *Cache) { c.posts = decodePosts(d) }},
 	}
 }
 
 // --- posts ------------------------------------------------------------------
 
 // encodePosts writes the number of entries and of parsed posts among
-// them, then each entry under its file.
-func encodePosts(posts map[string]*cachedPost) ([]byte, error) {
-	e := encoder{buf: make([]byte, 0, 1024*len(posts))}
+// them, then each entry under its file. Two goroutines encode a half of
+// the entries each.
+func encodePosts(posts map[string]*cachedPost) sectionBody {
+	var head encoder
 	parsed := 0
 	for _, p := range posts {
 		if p.post != nil {
 			parsed++
 		}
 	}
-	e.uint(uint64(len(posts)))
-	e.uint(uint64(parsed))
-	for _, file := range slices.Sorted(maps.Keys(posts)) {
+	head.uint(uint64(len(posts)))
+	head.uint(uint64(parsed))
+	files := slices.Sorted(maps.Keys(posts))
+	half := len(files) / 2
+	var first, second encoder
+	var wg sync.WaitGroup
+	wg.Go(func() { first.posts(posts, files[:half]) })
+	second.posts(posts, files[half:])
+	wg.Wait()
+	return sectionBody{parts: [][]byte{head.buf, first.buf, second.buf}, err: errors.Join(first.err, second.err)}
+}
+
+// posts appends the entries of files.
+func (e *encoder) posts(posts map[string]*cachedPost, files []string) {
+	e.buf = make([]byte, 0, 1024*len(files))
+	for _, file := range files {
 		e.str(file)
 		e.cachedPost(posts[file])
 	}
-	return e.buf, e.err
 }
 
 // minPostBytes is the least an entry of the posts section takes.
@@ -216,7 +233,12 @@ func (e *encoder) meta(p *Post) {
 	e.int(int64(p.slugPos.line))
 	e.int(int64(p.slugPos.col))
 	e.uint(uint64(len(p.keyPos)))
-	for _, k := range slices.Sorted(maps.Keys(p.keyPos)) {
+	e.keys = e.keys[:0]
+	for k := range p.keyPos {
+		e.keys = append(e.keys, k)
+	}
+	slices.Sort(e.keys)
+	for _, k := range e.keys {
 		e.str(k)
 		e.int(int64(p.keyPos[k].line))
 		e.int(int64(p.keyPos[k].col))
@@ -355,21 +377,17 @@ func decodeChunks(d *decoder) map[string]searchChunk {
 // encodeTerms writes the keys of the terms of posts with their lengths,
 // then the blob of all their terms (22 MB at 10,000 posts), which the
 // decoder cuts into each post's terms without copying.
-func encodeTerms(m map[string]search.Terms) []byte {
+func encodeTerms(m map[string]search.Terms) sectionBody {
 	keys := slices.Sorted(maps.Keys(m))
 	e := encoder{buf: make([]byte, 0, 48*len(m))}
 	e.uint(uint64(len(keys)))
-	size := 0
-	for _, k := range keys {
+	terms := make([]search.Terms, len(keys))
+	for i, k := range keys {
+		terms[i] = m[k]
 		e.str(k)
-		e.uint(uint64(m[k].Len()))
-		size += m[k].Len()
+		e.uint(uint64(terms[i].Len()))
 	}
-	e.buf = slices.Grow(e.buf, size)
-	for _, k := range keys {
-		e.buf, _ = m[k].AppendBinary(e.buf)
-	}
-	return e.buf
+	return sectionBody{parts: [][]byte{e.buf}, terms: terms}
 }
 
 func decodeTerms(d *decoder) map[string]search.Terms {
@@ -422,7 +440,7 @@ type diskIcon struct {
 	Hash string
 }
 
-func encodeSmall(c *Cache) ([]byte, error) {
+func encodeSmall(c *Cache) sectionBody {
 	s := smallThings{SearchDicts: c.searchDicts}
 	if ic := c.icons; ic != nil {
 		s.Icons = &diskIcons{LogoHash: ic.logoHash, SVG: ic.svg}
@@ -432,7 +450,7 @@ func encodeSmall(c *Cache) ([]byte, error) {
 	}
 	var b bytes.Buffer
 	err := gob.NewEncoder(&b).Encode(&s)
-	return b.Bytes(), err
+	return sectionBody{parts: [][]byte{b.Bytes()}, err: err}
 }
 
 func decodeSmall(d *decoder, c *Cache) {
