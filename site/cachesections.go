@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/gob"
 	"errors"
-	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -54,6 +53,16 @@ func cacheSections() []cacheSection {
 	}
 }
 
+// sortedKeys returns the keys of m in order.
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
 // --- posts ------------------------------------------------------------------
 
 // encodePosts writes the number of entries and of parsed posts among
@@ -69,7 +78,7 @@ func encodePosts(posts map[string]*cachedPost) sectionBody {
 	}
 	head.uint(uint64(len(posts)))
 	head.uint(uint64(parsed))
-	files := slices.Sorted(maps.Keys(posts))
+	files := sortedKeys(posts)
 	half := len(files) / 2
 	var first, second encoder
 	var wg sync.WaitGroup
@@ -276,7 +285,7 @@ func (d *decoder) meta(p *Post) {
 func encodePageStates(m map[string]pageState) []byte {
 	e := encoder{buf: make([]byte, 0, 128*len(m))}
 	e.uint(uint64(len(m)))
-	for _, k := range slices.Sorted(maps.Keys(m)) {
+	for _, k := range sortedKeys(m) {
 		e.str(k)
 		e.str(m[k].Fingerprint)
 		e.str(m[k].Hash)
@@ -297,7 +306,7 @@ func decodePageStates(d *decoder) map[string]pageState {
 func encodeStamps(m map[string]fileStamp) []byte {
 	e := encoder{buf: make([]byte, 0, 128*len(m))}
 	e.uint(uint64(len(m)))
-	for _, k := range slices.Sorted(maps.Keys(m)) {
+	for _, k := range sortedKeys(m) {
 		st := m[k]
 		e.str(k)
 		e.int(st.Size)
@@ -321,7 +330,7 @@ func decodeStamps(d *decoder) map[string]fileStamp {
 func encodeImages(m map[string]knownImage) []byte {
 	e := encoder{buf: make([]byte, 0, 64*len(m))}
 	e.uint(uint64(len(m)))
-	for _, k := range slices.Sorted(maps.Keys(m)) {
+	for _, k := range sortedKeys(m) {
 		im := m[k]
 		e.str(k)
 		e.int(im.ModTime)
@@ -345,7 +354,7 @@ func decodeImages(d *decoder) map[string]knownImage {
 func encodeChunks(m map[string]searchChunk) []byte {
 	e := encoder{buf: make([]byte, 0, 512*len(m))}
 	e.uint(uint64(len(m)))
-	for _, k := range slices.Sorted(maps.Keys(m)) {
+	for _, k := range sortedKeys(m) {
 		e.str(k)
 		e.uint(uint64(len(m[k].Keys)))
 		for _, key := range m[k].Keys {
@@ -378,7 +387,7 @@ func decodeChunks(d *decoder) map[string]searchChunk {
 // then the blob of all their terms (22 MB at 10,000 posts), which the
 // decoder cuts into each post's terms without copying.
 func encodeTerms(m map[string]search.Terms) sectionBody {
-	keys := slices.Sorted(maps.Keys(m))
+	keys := sortedKeys(m)
 	e := encoder{buf: make([]byte, 0, 48*len(m))}
 	e.uint(uint64(len(keys)))
 	terms := make([]search.Terms, len(keys))
