@@ -97,11 +97,16 @@ func (e *encoder) posts(posts map[string]*cachedPost, files []string) {
 	}
 }
 
-// minPostBytes is the least an entry of the posts section takes.
-const minPostBytes = 10
+// minEntryBytes is the least an entry of the posts section takes, and
+// minPostBytes the least one with a parsed post takes: the bounds of the
+// counts, which decodePosts allocates for at once.
+const (
+	minEntryBytes = 11
+	minPostBytes  = minEntryBytes + 22
+)
 
 func decodePosts(d *decoder) map[string]*cachedPost {
-	n := d.count(minPostBytes)
+	n := d.count(minEntryBytes)
 	parsed := d.count(minPostBytes)
 	// The entries and posts are allocated together.
 	entries := make([]cachedPost, n)
