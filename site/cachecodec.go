@@ -129,6 +129,18 @@ func (d *decoder) uint32() uint32 {
 	return v
 }
 
+// key reads the key of a map entry and appends it to keys. Maps are
+// written in the order of their keys: a key out of order is a failure,
+// so that the keys read can be saved again in their order unsorted.
+func (d *decoder) key(keys *[]string) string {
+	k := d.str()
+	if n := len(*keys); n > 0 && k <= (*keys)[n-1] {
+		d.fail()
+	}
+	*keys = append(*keys, k)
+	return k
+}
+
 func (d *decoder) bool() bool {
 	if len(d.s) == 0 || d.s[0] > 1 {
 		d.fail()

@@ -2,6 +2,7 @@ package site
 
 import (
 	"bytes"
+	"maps"
 	"reflect"
 	"slices"
 	"strings"
@@ -117,6 +118,42 @@ func TestEmptyCacheRoundTrip(t *testing.T) {
 	}
 	if want, got := savedState(NewCache()), savedState(read); !reflect.DeepEqual(want, got) {
 		t.Errorf("read back:\n%#v\nwant:\n%#v", got, want)
+	}
+}
+
+// TestCacheKeyOrder checks that a cache read back, whose maps remember the
+// order of their keys, saves the same bytes as one made afresh after the
+// same changes, some of which keep the number of keys.
+func TestCacheKeyOrder(t *testing.T) {
+	read, err := ReadCache(bytes.NewReader(save(t, sampleCache())), "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fresh := sampleCache()
+	for _, c := range []*Cache{read, fresh} {
+		c.pages["a-first/index.html"] = pageState{Fingerprint: "1", Hash: "2"}
+		delete(c.pages, "index.html")
+		c.stamps = maps.Clone(c.stamps)
+		c.searchTerms["k0"] = search.TermsFromBinary("a\x01")
+		c.posts["posts/zz.md"] = &cachedPost{hash: "99"}
+		delete(c.posts, "posts/broken.md")
+	}
+	if !bytes.Equal(save(t, read), save(t, fresh)) {
+		t.Error("a cache read back and changed saves other bytes than one made afresh")
+	}
+	// Keys out of order are refused.
+	var e encoder
+	e.uint(2)
+	for _, k := range []string{"b", "a"} {
+		e.str(k)
+		e.str("")
+		e.str("")
+	}
+	d := decoder{s: string(e.buf)}
+	var order []string
+	decodePageStates(&d, &order)
+	if d.end() == nil {
+		t.Error("a table with keys out of order was read")
 	}
 }
 
