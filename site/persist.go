@@ -24,11 +24,13 @@ import (
 //
 // The file is cacheMagic, the version, then the sections of
 // cacheSections in their order, each as its length (a varint), its bytes
-// and their CRC-32 (4 bytes, little-endian). The sections are encoded and decoded at the same time, each by
-// its own goroutine, with the compact encoding of cachecodec.go: at
-// 10,000 posts gob spent most of a rebuild's time on the cache. A file
-// cut short, damaged (its checksums), or of another format or version is
-// refused as a whole.
+// and their CRC-32 (4 bytes, little-endian). The sections are encoded and
+// decoded at the same time, each by its own goroutine, with the compact
+// encoding of cachecodec.go: at 10,000 posts gob spent most of a
+// rebuild's time on the cache. A file cut short, damaged (its checksums),
+// or of another format or version is refused as a whole. The strings of
+// a cache read are pieces of the file's bytes, read in one go: the bytes
+// stay in memory as long as any of those strings does.
 
 // cacheMagic opens every cache file.
 const cacheMagic = "nashra build cache\n"
