@@ -2,11 +2,14 @@ package site
 
 import (
 	"bytes"
+	"io"
+	"io/fs"
 	"maps"
 	"reflect"
 	"slices"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/nashra-press/nashra/site/diag"
@@ -69,12 +72,32 @@ func savedState(c *Cache) any {
 	return []any{c.configSig, c.posts, c.images, c.pages, c.stamps, c.feeds, c.searchTerms, c.searchChunks, c.searchDicts, c.icons}
 }
 
+// trickleFile is a file that tells its size, as an *os.File does for
+// ReadCache to read it in one go, but gives a few bytes at a time.
+type trickleFile struct {
+	r    *bytes.Reader
+	size int64
+}
+
+func (f *trickleFile) Read(p []byte) (int, error) { return f.r.Read(p[:min(len(p), 7)]) }
+
+func (f *trickleFile) Stat() (fs.FileInfo, error) {
+	return fstest.MapFS{"cache": {Data: make([]byte, f.size)}}.Stat("cache")
+}
+
 func TestCacheRoundTrip(t *testing.T) {
 	c := sampleCache()
 	data := save(t, c)
 	read, err := ReadCache(bytes.NewReader(data), "test")
 	if err != nil {
 		t.Fatal(err)
+	}
+	fromFile, err := ReadCache(&trickleFile{bytes.NewReader(data), int64(len(data))}, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(save(t, fromFile), data) {
+		t.Error("a cache read a few bytes at a time saves other bytes")
 	}
 	// Times come back with the same instant and offset: compare them
 	// apart, then as they are.
@@ -164,12 +187,14 @@ func TestCacheRefused(t *testing.T) {
 	data := save(t, sampleCache())
 	refused := func(what string, data []byte, version string) {
 		t.Helper()
-		c, err := ReadCache(bytes.NewReader(data), version)
-		if err == nil {
-			t.Errorf("%s: read", what)
-		}
-		if c == nil || len(c.posts) != 0 || c.configSig != "" {
-			t.Errorf("%s: not an empty cache", what)
+		for _, r := range []io.Reader{bytes.NewReader(data), &trickleFile{bytes.NewReader(data), int64(len(data))}} {
+			c, err := ReadCache(r, version)
+			if err == nil {
+				t.Errorf("%s: read", what)
+			}
+			if c == nil || len(c.posts) != 0 || c.configSig != "" {
+				t.Errorf("%s: not an empty cache", what)
+			}
 		}
 	}
 	refused("another version", data, "other")
@@ -179,6 +204,13 @@ func TestCacheRefused(t *testing.T) {
 		refused("cut short", data[:cut], "test")
 	}
 	refused("with a byte more", append(slices.Clip(data), 0), "test")
+	// A file that is longer or shorter than its size said when read.
+	if _, err := ReadCache(&trickleFile{bytes.NewReader(append(slices.Clip(data), 0)), int64(len(data))}, "test"); err == nil {
+		t.Error("a file longer than its size was read")
+	}
+	if _, err := ReadCache(&trickleFile{bytes.NewReader(data[:len(data)-1]), int64(len(data))}, "test"); err == nil {
+		t.Error("a file shorter than its size was read")
+	}
 	for i := range data {
 		for _, flip := range []byte{0x01, 0x80} {
 			damaged := slices.Clone(data)
@@ -230,6 +262,10 @@ func FuzzReadCache(f *testing.F) {
 	f.Add([]byte(cacheMagic))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		c, err := ReadCache(bytes.NewReader(data), "test")
+		_, ferr := ReadCache(&trickleFile{bytes.NewReader(data), int64(len(data))}, "test")
+		if (err == nil) != (ferr == nil) {
+			t.Fatalf("read at once: %v; read as a file: %v", err, ferr)
+		}
 		if err != nil {
 			return
 		}
