@@ -1,10 +1,13 @@
 package site_test
 
 import (
+	"bufio"
 	"context"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"runtime"
 	"runtime/metrics"
 	"slices"
@@ -17,6 +20,7 @@ import (
 	"github.com/nashra-press/nashra/internal/testtools"
 	"github.com/nashra-press/nashra/layouts"
 	"github.com/nashra-press/nashra/site"
+	"github.com/nashra-press/nashra/site/sourcefs"
 )
 
 // discard is an Output that only counts, so benchmarks measure the
@@ -210,4 +214,81 @@ func BenchmarkSearchOverhead(b *testing.B) {
 	b.ReportMetric(median(withoutT), "s-wall-without")
 	b.ReportMetric(median(withCPU), "s-cpu-with")
 	b.ReportMetric(median(withoutCPU), "s-cpu-without")
+}
+
+// BenchmarkCache10k measures saving the build cache of the 10,000-post
+// corpus and reading it back from a file, as "nashra build" does at the
+// end and at the start of a build; encode is saving without the file.
+// The cache comes from a cold build that reads the corpus through
+// sourcefs, so that it holds file stamps too.
+func BenchmarkCache10k(b *testing.B) {
+	corpus := testtools.Corpus(b, 10000)
+	cache := site.NewCache()
+	opts := site.Options{Theme: layouts.FS, BaseURL: "https://embassy.example/", Cache: cache}
+	if _, err := site.Generate(context.Background(), sourcefs.New(corpus), &discard{}, opts); err != nil {
+		b.Fatal(err)
+	}
+	file := filepath.Join(b.TempDir(), "cache")
+	save := func(b *testing.B) {
+		f, err := os.Create(file)
+		if err != nil {
+			b.Fatal(err)
+		}
+		w := bufio.NewWriter(f)
+		if err := cache.Save(w, "bench"); err != nil {
+			b.Fatal(err)
+		}
+		if err := w.Flush(); err != nil {
+			b.Fatal(err)
+		}
+		if err := f.Close(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	// Each reports the processor time it takes besides the wall time: on
+	// a machine shared with other work, it varies much less.
+	run := func(name string, op func(b *testing.B)) {
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			c0 := processCPU(b)
+			for b.Loop() {
+				op(b)
+			}
+			b.ReportMetric(float64((processCPU(b)-c0).Microseconds())/1000/float64(b.N), "cpu-ms/op")
+		})
+	}
+	// A rebuild saves a cache that was read from the file: encode and save
+	// use one.
+	save(b)
+	cache = readCache(b, file)
+	run("encode", func(b *testing.B) { // saving without the file
+		if err := cache.Save(io.Discard, "bench"); err != nil {
+			b.Fatal(err)
+		}
+	})
+	run("save", save)
+	run("read", func(b *testing.B) { readCache(b, file) })
+}
+
+func readCache(b *testing.B, file string) *site.Cache {
+	f, err := os.Open(file)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	c, err := site.ReadCache(f, "bench")
+	if err != nil {
+		b.Fatal(err)
+	}
+	return c
+}
+
+// processCPU returns the processor time (user and system) the process
+// used so far.
+func processCPU(b *testing.B) time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		b.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

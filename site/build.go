@@ -44,7 +44,7 @@ import (
 
 // cacheVersion changes whenever the meaning of cached data changes, so a
 // cache written by another version of nashra is never used.
-const cacheVersion = "nashra-cache-5"
+const cacheVersion = "nashra-cache-6"
 
 // Output receives the files of a build.
 type Output interface {

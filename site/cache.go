@@ -63,6 +63,9 @@ type Cache struct {
 	// prev is the last build's content, for reuse; nil after a build
 	// whose posts had errors.
 	prev *previous
+	// order is the order of the keys of the maps above as last read or
+	// saved (cachesections.go).
+	order keyOrder
 }
 
 // NewCache returns an empty cache.

@@ -1,17 +1,17 @@
 package site
 
 import (
-	"bufio"
-	"encoding/gob"
+	"encoding/binary"
+	"errors"
 	"fmt"
+	"hash/crc32"
 	"io"
-	"sort"
+	"io/fs"
 	"strings"
-	"time"
+	"sync"
 
-	"github.com/nashra-press/nashra/site/diag"
-	"github.com/nashra-press/nashra/site/markdown"
 	"github.com/nashra-press/nashra/site/search"
+	"unsafe"
 )
 
 // The cache on disk: Save writes it after a successful build and
@@ -21,262 +21,197 @@ import (
 // binary itself: a cache written by another build of nashra is never used.
 // Every entry is also checked against the content hash of its file, the
 // settings and the layouts, as in memory.
+//
+// The file is cacheMagic, the version, then the sections of
+// cacheSections in their order, each as its length (a varint), its bytes
+// and their CRC-32 (4 bytes, little-endian). The sections are encoded and
+// decoded at the same time, each by its own goroutine, with the compact
+// encoding of cachecodec.go: at 10,000 posts gob spent most of a
+// rebuild's time on the cache. A file cut short, damaged (its checksums),
+// or of another format or version is refused as a whole. The strings of
+// a cache read are pieces of the file's bytes, read in one go: the bytes
+// stay in memory as long as any of those strings does.
 
-// diskCache is the serialised form of a Cache.
-type diskCache struct {
-	Version   string
-	ConfigSig string
-	Posts     map[string]diskPost
-	Images    map[string]knownImage
-	Pages     map[string]pageState
-	Stamps    map[string]fileStamp
-	// Feeds are the feed files' fingerprints and hashes, like Pages.
-	Feeds map[string]pageState
-	// Icons are the icons made from the logo, without their bytes: the
-	// next build keeps the output's copies when their hashes match.
-	Icons *diskIcons
-	// SearchTerms and SearchChunks are Cache.searchTerms and searchChunks.
-	SearchTerms  diskTerms
-	SearchChunks map[string]searchChunk
-	SearchDicts  searchDicts
-}
+// cacheMagic opens every cache file.
+const cacheMagic = "nashra build cache\n"
 
-// diskTerms holds Cache.searchTerms: their keys, and where each post's
-// terms end in the blob of every post's terms (22 MB at 10,000 posts).
-// The blob is not part of the gob message: it follows it in the file, raw,
-// and is read into one string in one go. Through gob (a map of 10,000
-// values with a BinaryUnmarshaler each, or one byte slice, which gob
-// reads and grows in pieces) it took longer than the rest of the cache.
-type diskTerms struct {
-	Keys []string
-	Ends []int64
-	// list holds the terms of Keys, for Save to write after the message.
-	list []search.Terms
-}
-
-func newDiskTerms(m map[string]search.Terms) diskTerms {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
+// Save writes the cache, tagged with version. The same cache always
+// gives the same bytes. The sections are encoded at the same time and
+// written in their order as soon as each is ready.
+func (c *Cache) Save(w io.Writer, version string) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	sections := cacheSections()
+	ready := make([]chan sectionBody, len(sections))
+	var wg sync.WaitGroup
+	defer wg.Wait() // before the lock is released: they read the cache
+	for i, s := range sections {
+		ready[i] = make(chan sectionBody, 1)
+		wg.Go(func() { ready[i] <- s.encode(c) })
 	}
-	sort.Strings(keys) // the same cache, the same bytes
-	d := diskTerms{Keys: keys, Ends: make([]int64, len(keys)), list: make([]search.Terms, len(keys))}
-	end := int64(0)
-	for i, k := range keys {
-		d.list[i] = m[k]
-		end += int64(m[k].Len())
-		d.Ends[i] = end
+	head := encoder{buf: []byte(cacheMagic)}
+	head.str(cacheVersion + " " + version)
+	if _, err := w.Write(head.buf); err != nil {
+		return err
 	}
-	return d
-}
-
-// writeBlob writes the blob of every post's terms, in the order of Keys.
-func (d diskTerms) writeBlob(w io.Writer) error {
-	var buf []byte
-	for _, t := range d.list {
-		buf, _ = t.AppendBinary(buf[:0])
-		if _, err := w.Write(buf); err != nil {
+	var chunk []byte
+	for i, s := range sections {
+		body := <-ready[i]
+		if body.err != nil {
+			return fmt.Errorf("build cache, %s: %w", s.name, body.err)
+		}
+		if err := body.writeTo(w, &chunk); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// size is the length of the blob.
-func (d diskTerms) size() int64 {
-	if len(d.Ends) == 0 {
-		return 0
+// sectionBody is the bytes of a section: parts, then the terms of terms.
+type sectionBody struct {
+	parts [][]byte
+	// terms are the search terms of posts, 22 MB at 10,000 posts,
+	// copied to the file a chunk at a time.
+	terms []search.Terms
+	err   error
+}
+
+func sectionOf(b []byte) sectionBody { return sectionBody{parts: [][]byte{b}} }
+
+// writeTo writes the section framed: its length, its bytes and their
+// CRC-32. chunk is a buffer for the terms, kept from section to section.
+func (b sectionBody) writeTo(w io.Writer, chunk *[]byte) error {
+	size := 0
+	for _, p := range b.parts {
+		size += len(p)
 	}
-	return d.Ends[len(d.Ends)-1]
-}
-
-// terms cuts all, the blob, into each post's terms.
-func (d diskTerms) terms(all string) (map[string]search.Terms, bool) {
-	if len(d.Keys) != len(d.Ends) {
-		return nil, false
+	for _, t := range b.terms {
+		size += t.Len()
 	}
-	m := make(map[string]search.Terms, len(d.Keys))
-	start := int64(0)
-	for i, k := range d.Keys {
-		end := d.Ends[i]
-		if end < start || end > int64(len(all)) {
-			return nil, false
-		}
-		m[k] = search.TermsFromBinary(all[start:end])
-		start = end
-	}
-	return m, true
-}
-
-// diskIcons is a siteIcons without the icons' bytes.
-type diskIcons struct {
-	LogoHash, SVG string
-	Files         []diskIcon
-}
-
-type diskIcon struct {
-	Path string
-	Size int
-	Hash string
-}
-
-// diskPost is a cachedPost with exported fields.
-type diskPost struct {
-	Hash  string
-	Diags diag.List
-	Post  *diskMeta // nil when the file could not be parsed
-
-	Rendered bool
-	Lookups  []lookup
-	Summary  string
-	BodyHash string
-	Headings []markdown.Heading
-	IDs      []string
-	Links    []siteLink
-}
-
-// diskMeta is what parsing a post's front matter yields.
-type diskMeta struct {
-	File, Bundle, Slug, Title, Author, Summary string
-	Date, Updated                              time.Time
-	Draft                                      bool
-	Hash                                       string
-	Size                                       int
-	Tags                                       []tagRef
-	SummaryGiven                               bool
-	Cover                                      markdown.Ref
-	CoverAlt                                   string
-	SlugGiven                                  bool
-	SlugLine, SlugCol                          int
-	KeyPos                                     map[string][2]int
-}
-
-func metaOf(p *Post) *diskMeta {
-	return &diskMeta{
-		File: p.File, Bundle: p.Bundle, Slug: p.Slug, Title: p.Title, Author: p.Author, Summary: p.Summary,
-		Date: p.Date, Updated: p.Updated, Draft: p.Draft, Hash: p.Hash, Size: p.size, Tags: p.tagNames,
-		SummaryGiven: p.summaryGiven, Cover: p.coverRef, CoverAlt: p.coverAlt,
-		SlugGiven: p.slugGiven, SlugLine: p.slugPos.line, SlugCol: p.slugPos.col,
-		KeyPos: keyPosOut(p.keyPos),
-	}
-}
-
-func keyPosOut(m map[string]position) map[string][2]int {
-	out := make(map[string][2]int, len(m))
-	for k, p := range m {
-		out[k] = [2]int{p.line, p.col}
-	}
-	return out
-}
-
-func keyPosIn(m map[string][2]int) map[string]position {
-	out := make(map[string]position, len(m))
-	for k, p := range m {
-		out[k] = position{p[0], p[1]}
-	}
-	return out
-}
-
-func (m *diskMeta) post() *Post {
-	return &Post{
-		File: m.File, Bundle: m.Bundle, Slug: m.Slug, Title: m.Title, Author: m.Author, Summary: m.Summary,
-		Date: m.Date, Updated: m.Updated, Draft: m.Draft, Hash: m.Hash, size: m.Size, tagNames: m.Tags,
-		summaryGiven: m.SummaryGiven, coverRef: m.Cover, coverAlt: m.CoverAlt,
-		slugGiven: m.SlugGiven, slugPos: position{m.SlugLine, m.SlugCol},
-		keyPos: keyPosIn(m.KeyPos),
-	}
-}
-
-// Save writes the cache, tagged with version.
-func (c *Cache) Save(w io.Writer, version string) error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	d := diskCache{Version: cacheVersion + " " + version, ConfigSig: c.configSig,
-		Posts: make(map[string]diskPost, len(c.posts)), Images: c.images, Pages: c.pages, Stamps: c.stamps,
-		Feeds: c.feeds, SearchTerms: newDiskTerms(c.searchTerms), SearchChunks: c.searchChunks, SearchDicts: c.searchDicts}
-	if ic := c.icons; ic != nil {
-		d.Icons = &diskIcons{LogoHash: ic.logoHash, SVG: ic.svg}
-		for _, f := range ic.files {
-			d.Icons.Files = append(d.Icons.Files, diskIcon{Path: f.path, Size: f.size, Hash: f.hash})
-		}
-	}
-	for file, e := range c.posts {
-		dp := diskPost{Hash: e.hash, Diags: e.diags, Rendered: e.rendered, Lookups: e.lookups,
-			Summary: e.summary, BodyHash: e.bodyHash, Headings: e.headings, IDs: e.ids, Links: e.links}
-		if e.post != nil {
-			dp.Post = metaOf(e.post)
-		}
-		d.Posts[file] = dp
-	}
-	if err := gob.NewEncoder(w).Encode(&d); err != nil {
+	if _, err := w.Write(binary.AppendUvarint(nil, uint64(size))); err != nil {
 		return err
 	}
-	return d.SearchTerms.writeBlob(w)
+	sum := uint32(0)
+	write := func(p []byte) error {
+		sum = crc32.Update(sum, crc32.IEEETable, p)
+		_, err := w.Write(p)
+		return err
+	}
+	for _, p := range b.parts {
+		if err := write(p); err != nil {
+			return err
+		}
+	}
+	buf := (*chunk)[:0]
+	for _, t := range b.terms {
+		buf, _ = t.AppendBinary(buf)
+		if len(buf) >= 1<<20 {
+			if err := write(buf); err != nil {
+				return err
+			}
+			buf = buf[:0]
+		}
+	}
+	*chunk = buf
+	if len(buf) > 0 {
+		if err := write(buf); err != nil {
+			return err
+		}
+	}
+	_, err := w.Write(binary.LittleEndian.AppendUint32(nil, sum))
+	return err
 }
 
 // ReadCache reads a cache written by Save with the same version. A cache
 // of another version, or one that cannot be read, yields an empty cache
-// and the reason.
+// and the reason. Given an *os.File (anything with a Stat method), it
+// reads the file in one go.
 func ReadCache(r io.Reader, version string) (*Cache, error) {
-	// gob reads no further than its message from an io.ByteReader: the
-	// blob of search terms that follows is read from the same reader.
-	br, ok := r.(*bufio.Reader)
-	if !ok {
-		br = bufio.NewReader(r)
+	data, err := readAll(r)
+	if err != nil {
+		return NewCache(), fmt.Errorf("reading the build cache: %w", err)
 	}
-	var d diskCache
-	if err := gob.NewDecoder(br).Decode(&d); err != nil {
-		return NewCache(), fmt.Errorf("unreadable build cache: %w", err)
+	c, err := decodeCache(data, version)
+	if err != nil {
+		return NewCache(), err
 	}
-	if d.Version != cacheVersion+" "+version {
-		return NewCache(), fmt.Errorf("build cache from another version of nashra")
+	return c, nil
+}
+
+// readAll reads r to its end, in one read when r can tell its size.
+func readAll(r io.Reader) ([]byte, error) {
+	size := 64 << 10
+	if f, ok := r.(interface{ Stat() (fs.FileInfo, error) }); ok {
+		if info, err := f.Stat(); err == nil && info.Mode().IsRegular() && info.Size() < 1<<40 {
+			size = int(info.Size()) + 1 // and one byte to see the end
+		}
 	}
-	size := d.SearchTerms.size()
-	if size < 0 || size > 1<<34 {
-		return NewCache(), fmt.Errorf("unreadable build cache: the search terms take %d bytes", size)
+	buf := make([]byte, 0, size)
+	for {
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)] // let append grow it
+		}
 	}
-	var blob strings.Builder
-	blob.Grow(int(size))
-	if n, err := io.CopyN(&blob, br, size); err != nil || n != size {
-		return NewCache(), fmt.Errorf("unreadable build cache: the search terms are cut short")
+}
+
+// decodeCache decodes the bytes of a cache file. The strings of the
+// cache it returns share data's memory, which must not change afterwards.
+func decodeCache(data []byte, version string) (*Cache, error) {
+	// One string for the whole file: the strings of every entry are
+	// pieces of it, and data is not written to again.
+	all := unsafe.String(unsafe.SliceData(data), len(data))
+	if !strings.HasPrefix(all, cacheMagic) {
+		return nil, errors.New("build cache: not a build cache of this version of nashra")
+	}
+	d := decoder{s: all[len(cacheMagic):]}
+	if v := d.str(); d.err != nil || v != cacheVersion+" "+version {
+		return nil, errors.New("build cache from another version of nashra")
 	}
 	c := NewCache()
-	c.configSig = d.ConfigSig
-	if d.Images != nil {
-		c.images = d.Images
-	}
-	if d.Pages != nil {
-		c.pages = d.Pages
-	}
-	if d.Stamps != nil {
-		c.stamps = d.Stamps
-	}
-	if d.Feeds != nil {
-		c.feeds = d.Feeds
-	}
-	if di := d.Icons; di != nil && len(di.LogoHash) >= 10 {
-		ic := &siteIcons{logoHash: di.LogoHash, version: di.LogoHash[:10], svg: di.SVG}
-		for _, f := range di.Files {
-			ic.files = append(ic.files, iconFile{path: f.Path, size: f.Size, hash: f.Hash})
+	sections := cacheSections()
+	// Where each section's bytes start and end, and their checksums.
+	starts, ends := make([]int, len(sections)), make([]int, len(sections))
+	sums := make([]uint32, len(sections))
+	for i := range sections {
+		n := d.uint()
+		if n > uint64(len(d.s)) {
+			d.fail()
+			break
 		}
-		c.icons = ic
+		starts[i] = len(all) - len(d.s)
+		ends[i] = starts[i] + int(n)
+		d.s = d.s[n:]
+		sums[i] = d.uint32()
 	}
-	if m, ok := d.SearchTerms.terms(blob.String()); ok {
-		c.searchTerms = m
-	} else {
-		return NewCache(), fmt.Errorf("unreadable build cache: the search terms do not add up")
+	if err := d.end(); err != nil {
+		return nil, fmt.Errorf("unreadable build cache: %w", err)
 	}
-	if d.SearchChunks != nil {
-		c.searchChunks = d.SearchChunks
+	errs := make([]error, len(sections))
+	var wg sync.WaitGroup
+	for i, s := range sections {
+		wg.Go(func() {
+			if crc32.ChecksumIEEE(data[starts[i]:ends[i]]) != sums[i] {
+				errs[i] = fmt.Errorf("unreadable build cache: %s: wrong checksum", s.name)
+				return
+			}
+			sd := decoder{s: all[starts[i]:ends[i]]}
+			s.decode(&sd, c)
+			if err := sd.end(); err != nil {
+				errs[i] = fmt.Errorf("unreadable build cache: %s: %w", s.name, err)
+			}
+		})
 	}
-	c.searchDicts = d.SearchDicts
-	for file, dp := range d.Posts {
-		e := &cachedPost{hash: dp.Hash, diags: dp.Diags, rendered: dp.Rendered, lookups: dp.Lookups,
-			summary: dp.Summary, bodyHash: dp.BodyHash, headings: dp.Headings, ids: dp.IDs, links: dp.Links}
-		if dp.Post != nil {
-			e.post = dp.Post.post()
-		}
-		c.posts[file] = e
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
 	}
 	return c, nil
 }

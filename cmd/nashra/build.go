@@ -82,7 +82,7 @@ func readCache(file string) *site.Cache {
 		return site.NewCache()
 	}
 	defer f.Close()
-	c, _ := site.ReadCache(bufio.NewReader(f), binaryVersion())
+	c, _ := site.ReadCache(f, binaryVersion())
 	return c
 }
 
