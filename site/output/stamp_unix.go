@@ -12,14 +12,6 @@ import (
 // stampsIdentifyFiles tells that a stamp names one file: its inode number.
 const stampsIdentifyFiles = true
 
-// stampOf identifies a file as written: its inode number and size.
-func stampOf(info fs.FileInfo) [2]int64 {
-	if st, ok := info.Sys().(*syscall.Stat_t); ok {
-		return [2]int64{int64(st.Ino), info.Size()}
-	}
-	return [2]int64{-1, info.Size()}
-}
-
 // writeNew writes data to a file that does not exist yet and returns its
 // stamp. It makes the four system calls the job needs (open, write,
 // fstat, close): os.WriteFile and os.Lstat add as many again for each
