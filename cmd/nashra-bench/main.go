@@ -142,9 +142,10 @@ func rebuilds(ctx context.Context, w io.Writer, nashra, dir, tmp string, n, runs
 	}
 	out := filepath.Join(tmp, "public-rebuild")
 	cache := filepath.Join(tmp, "cache")
-	os.RemoveAll(out)
+	if err := removeOutput(out); err != nil {
+		return err
+	}
 	os.RemoveAll(cache)
-	os.RemoveAll(filepath.Join(tmp, ".public-rebuild.nashra-spare"))
 	args := []string{"build", "-src", site, "-out", out, "-cache", cache, "-base-url", benchBaseURL}
 	if _, err := timedKeep(ctx, nashra, args...); err != nil {
 		return err
@@ -180,19 +181,24 @@ func rebuilds(ctx context.Context, w io.Writer, nashra, dir, tmp string, n, runs
 	return nil
 }
 
-// timed runs a command into an empty output folder and measures it. The
-// hidden folders nashra keeps beside its output (the spare, the previous
-// output that a next build starts from) go too: a cold build has nothing
-// from before.
-func timed(ctx context.Context, out, name string, args ...string) (measure, error) {
-	if err := os.RemoveAll(out); err != nil {
-		return measure{}, err
-	}
+// removeOutput removes the output folder out and the hidden folders
+// nashra keeps beside it (the spare, the previous output that a next
+// build starts from): a cold build has nothing from before.
+func removeOutput(out string) error {
 	beside, _ := filepath.Glob(filepath.Join(filepath.Dir(out), "."+filepath.Base(out)+".nashra-*"))
-	for _, p := range beside {
+	for _, p := range append(beside, out) {
 		if err := os.RemoveAll(p); err != nil {
-			return measure{}, err
+			return err
 		}
+	}
+	return nil
+}
+
+// timed runs a command into an empty output folder (removeOutput) and
+// measures it.
+func timed(ctx context.Context, out, name string, args ...string) (measure, error) {
+	if err := removeOutput(out); err != nil {
+		return measure{}, err
 	}
 	return timedKeep(ctx, name, args...)
 }

@@ -567,7 +567,7 @@ func (d *Dir) closeOldRoot() {
 // the build did not change it; the output folder is untouched.
 func (d *Dir) Abort() {
 	d.closeOldRoot()
-	if d.spare != nil && !d.spare.touched && d.spare.putBack(d.staging) == nil {
+	if d.spare != nil && !d.spare.touched && os.Rename(d.staging, d.sparePath()) == nil {
 		return
 	}
 	_ = os.RemoveAll(d.staging)

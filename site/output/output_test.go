@@ -156,6 +156,29 @@ func build(t *testing.T, out string, opts Options, files map[string]string) Stat
 	return stats
 }
 
+// editInPlace rewrites the file p through its own inode, as an editor
+// that saves in place does.
+func editInPlace(t *testing.T, p, text string) {
+	t.Helper()
+	f, err := os.OpenFile(p, os.O_WRONLY|os.O_TRUNC, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.WriteString(text); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// sameOutput fails the test unless the output folder out holds exactly
+// files (and the manifest).
+func sameOutput(t *testing.T, out string, files map[string]string) {
+	t.Helper()
+	sameTree(t, "output", withoutManifest(hashTree(t, out)), wantTree(t, files))
+}
+
 func sortedKeys(m map[string]string) []string {
 	var ks []string
 	for k := range m {
@@ -350,7 +373,7 @@ func TestRebuildRewritesOnlyChangedFiles(t *testing.T) {
 	if want := (Stats{Written: 4, Unchanged: len(siteV1) - 3}); stats != want {
 		t.Errorf("stats = %+v, want %+v", stats, want)
 	}
-	sameTree(t, "output", withoutManifest(hashTree(t, out)), wantTree(t, v2))
+	sameOutput(t, out, v2)
 	after := ids(t, out)
 	for rel := range v2 {
 		switch {
@@ -385,7 +408,7 @@ func TestFilesNoLongerWrittenDisappear(t *testing.T) {
 		t.Errorf("stats = %+v, want %+v", stats, want)
 	}
 	// Not only the files: the folders they were in are gone too.
-	sameTree(t, "output", withoutManifest(hashTree(t, out)), wantTree(t, v2))
+	sameOutput(t, out, v2)
 	m := readManifestFile(t, out)
 	if len(m.Files) != len(v2) {
 		t.Errorf("manifest lists %d files, want %d", len(m.Files), len(v2))
@@ -734,7 +757,7 @@ func TestInvalidPaths(t *testing.T) {
 	for from, to := range mapped {
 		want[to] = from
 	}
-	sameTree(t, "output", withoutManifest(hashTree(t, out)), wantTree(t, want))
+	sameOutput(t, out, want)
 	if data, err := os.ReadFile("/etc/passwd"); err == nil && string(data) == "/etc/passwd" {
 		t.Errorf("/etc/passwd was overwritten")
 	}
@@ -854,7 +877,7 @@ func TestConcurrentWriteFile(t *testing.T) {
 	}
 	want := files(1)
 	want["shared.txt"] = "مشترك"
-	sameTree(t, "output", withoutManifest(hashTree(t, out)), wantTree(t, want))
+	sameOutput(t, out, want)
 	ageFiles(t, out)
 	before := ids(t, out)
 
@@ -864,7 +887,7 @@ func TestConcurrentWriteFile(t *testing.T) {
 	}
 	want = files(2)
 	want["shared.txt"] = "مشترك"
-	sameTree(t, "output", withoutManifest(hashTree(t, out)), wantTree(t, want))
+	sameOutput(t, out, want)
 	after := ids(t, out)
 	for i := range n {
 		same := before[rel(i)] == after[rel(i)]
@@ -963,16 +986,7 @@ func TestRebuildRepairsEditedOutput(t *testing.T) {
 	root := t.TempDir()
 	out := filepath.Join(root, "public")
 	build(t, out, Options{}, siteV1)
-	f, err := os.OpenFile(filepath.Join(out, "index.html"), os.O_WRONLY|os.O_TRUNC, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := f.WriteString("<h1>عُدّل باليد</h1>"); err != nil {
-		t.Fatal(err)
-	}
-	if err := f.Close(); err != nil {
-		t.Fatal(err)
-	}
+	editInPlace(t, filepath.Join(out, "index.html"), "<h1>عُدّل باليد</h1>")
 	build(t, out, Options{}, siteV1)
 	sameTree(t, "output after a rebuild", withoutManifest(hashTree(t, out)), wantTree(t, siteV1))
 }
@@ -1054,7 +1068,7 @@ func TestCommitBackground(t *testing.T) {
 		if _, err := d.CommitBackground(); err != nil {
 			t.Fatal(err)
 		}
-		sameTree(t, "output", withoutManifest(hashTree(t, out)), wantTree(t, v2))
+		sameOutput(t, out, v2)
 		d.Wait()
 		if left := hidden(); len(left) != 0 {
 			t.Errorf("after Wait, beside the output: %v", left)

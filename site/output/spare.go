@@ -44,6 +44,11 @@ func sparePath(parent, base string) string {
 	return filepath.Join(parent, "."+base+spareMarker)
 }
 
+// sparePath is the spare folder of d's output folder.
+func (d *Dir) sparePath() string {
+	return sparePath(filepath.Dir(d.final), filepath.Base(d.final))
+}
+
 // spare is what the staging folder held when the build adopted the spare,
 // less what the build has removed from it since. Its fields are guarded by
 // Dir.mu once the build runs.
@@ -56,8 +61,6 @@ type spare struct {
 	// touched tells that the build changed the staging folder: it can no
 	// longer be put back as the spare it was.
 	touched bool
-	parent  string
-	base    string
 }
 
 // adoptSpare renames the spare of the output folder base, if there is a
@@ -73,19 +76,11 @@ func adoptSpare(parent, base string) (string, *spare) {
 		removeTree(sp)
 		return "", nil
 	}
-	staging, err := os.MkdirTemp(parent, "."+base+stagingMarker)
+	staging, err := moveToStaging(sp, parent, base)
 	if err != nil {
 		return "", nil
 	}
-	// Renaming a folder onto an empty one replaces it on POSIX systems;
-	// remove it first for the others.
-	if err := os.Remove(staging); err != nil {
-		return "", nil
-	}
-	if err := os.Rename(sp, staging); err != nil {
-		return "", nil
-	}
-	s := &spare{files: m.Files, stamps: m.Stamps, dirs: parentDirs(m.Files), parent: parent, base: base}
+	s := &spare{files: m.Files, stamps: m.Stamps, dirs: parentDirs(m.Files)}
 	if s.files == nil {
 		s.files = map[string]string{}
 	}
@@ -102,11 +97,8 @@ func discardSpare(parent, base string) chan struct{} {
 	if _, err := os.Lstat(sp); err != nil {
 		return nil
 	}
-	aside, err := os.MkdirTemp(parent, "."+base+stagingMarker)
+	aside, err := moveToStaging(sp, parent, base)
 	if err != nil {
-		return nil
-	}
-	if os.Remove(aside) != nil || os.Rename(sp, aside) != nil {
 		return nil
 	}
 	done := make(chan struct{})
@@ -115,6 +107,22 @@ func discardSpare(parent, base string) chan struct{} {
 		removeTree(aside)
 	}()
 	return done
+}
+
+// moveToStaging renames the folder dir to a new staging folder name of
+// the output folder base, which the next Open removes if it is still
+// there, and returns that name.
+func moveToStaging(dir, parent, base string) (string, error) {
+	staging, err := os.MkdirTemp(parent, "."+base+stagingMarker)
+	if err != nil {
+		return "", err
+	}
+	// Renaming a folder onto an empty one replaces it on POSIX systems;
+	// remove it first for the others.
+	if err := os.Remove(staging); err != nil {
+		return "", err
+	}
+	return staging, os.Rename(dir, staging)
 }
 
 // parentDirs lists the folders that hold files, "" (the root) included.
@@ -177,11 +185,6 @@ func (s *spare) clear(staging, rel string, dirs map[string]bool) error {
 		}
 	}
 	return nil
-}
-
-// putBack renames an unchanged staging folder back to the spare.
-func (s *spare) putBack(staging string) error {
-	return os.Rename(staging, sparePath(s.parent, s.base))
 }
 
 // tidySpare removes from the staging folder the spare's files that this
@@ -247,8 +250,7 @@ func (d *Dir) keepAsSpare(old string) {
 		removeTree(old)
 		return
 	}
-	sp := sparePath(filepath.Dir(d.final), filepath.Base(d.final))
-	if err := os.Rename(old, sp); err != nil {
+	if err := os.Rename(old, d.sparePath()); err != nil {
 		removeTree(old)
 	}
 }

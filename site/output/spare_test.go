@@ -13,6 +13,18 @@ import (
 	"testing"
 )
 
+// withSpare builds siteV1, then v2 (siteV1 with another home page) into
+// a new output folder, which so has a spare (siteV1's output).
+func withSpare(t *testing.T) (out string, v2 map[string]string) {
+	t.Helper()
+	out = filepath.Join(t.TempDir(), "public")
+	build(t, out, Options{}, siteV1)
+	v2 = copyFiles(siteV1)
+	v2["index.html"] = "<h1>الثانية</h1>"
+	build(t, out, Options{}, v2)
+	return out, v2
+}
+
 // spareOf is the spare folder of the output folder out.
 func spareOf(out string) string {
 	return sparePath(filepath.Dir(out), filepath.Base(out))
@@ -93,7 +105,7 @@ func TestSpareDropsFilesPutThereByHand(t *testing.T) {
 	v2["index.html"] = "<h1>الثانية</h1>"
 	for _, v := range []map[string]string{siteV1, v2, siteV1, v2} {
 		build(t, out, Options{}, v)
-		sameTree(t, "output", withoutManifest(hashTree(t, out)), wantTree(t, v))
+		sameOutput(t, out, v)
 	}
 }
 
@@ -101,36 +113,19 @@ func TestSpareDropsFilesPutThereByHand(t *testing.T) {
 // edited in the spare too (they are one file); neither the next build nor
 // the one after may publish it.
 func TestSpareAfterEditByHand(t *testing.T) {
-	root := t.TempDir()
-	out := filepath.Join(root, "public")
-	build(t, out, Options{}, siteV1)
-	v2 := copyFiles(siteV1)
-	v2["index.html"] = "<h1>الثانية</h1>"
-	build(t, out, Options{}, v2)
+	out, v2 := withSpare(t)
 	// style.css is the same file in the output and in the spare.
-	f, err := os.OpenFile(filepath.Join(out, "assets", "style.css"), os.O_WRONLY|os.O_TRUNC, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := f.WriteString("body{display:none}"); err != nil {
-		t.Fatal(err)
-	}
-	f.Close()
+	editInPlace(t, filepath.Join(out, "assets", "style.css"), "body{display:none}")
 	for range 3 {
 		build(t, out, Options{}, v2)
-		sameTree(t, "output", withoutManifest(hashTree(t, out)), wantTree(t, v2))
+		sameOutput(t, out, v2)
 	}
 }
 
 // TestSpareAbort checks that an aborted build that changed nothing puts
 // the spare back, and that one that did leaves no spare to be trusted.
 func TestSpareAbort(t *testing.T) {
-	root := t.TempDir()
-	out := filepath.Join(root, "public")
-	build(t, out, Options{}, siteV1)
-	v2 := copyFiles(siteV1)
-	v2["index.html"] = "<h1>الثانية</h1>"
-	build(t, out, Options{}, v2)
+	out, v2 := withSpare(t)
 	spareTree := hashTree(t, spareOf(out))
 
 	d, err := Open(out, Options{})
@@ -161,23 +156,18 @@ func TestSpareAbort(t *testing.T) {
 		t.Errorf("staging folders left behind: %v", s)
 	}
 	build(t, out, Options{}, siteV1)
-	sameTree(t, "output", withoutManifest(hashTree(t, out)), wantTree(t, siteV1))
+	sameOutput(t, out, siteV1)
 }
 
 // TestSpareWithoutManifestIsRemoved: a spare that is not what nashra left
 // is never used.
 func TestSpareWithoutManifestIsRemoved(t *testing.T) {
-	root := t.TempDir()
-	out := filepath.Join(root, "public")
-	build(t, out, Options{}, siteV1)
-	v2 := copyFiles(siteV1)
-	v2["index.html"] = "<h1>الثانية</h1>"
-	build(t, out, Options{}, v2)
+	out, v2 := withSpare(t)
 	if err := os.WriteFile(filepath.Join(spareOf(out), ManifestName), []byte("{"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	build(t, out, Options{}, siteV1)
-	sameTree(t, "output", withoutManifest(hashTree(t, out)), wantTree(t, siteV1))
+	sameOutput(t, out, siteV1)
 	// The spare is now the v2 output, made by that build.
 	sameTree(t, "spare", withoutManifest(hashTree(t, spareOf(out))), wantTree(t, v2))
 }
@@ -365,12 +355,7 @@ func TestPruneTo(t *testing.T) {
 // is of no use (every file is written anew): it is removed, and the
 // build is right.
 func TestSpareWithoutOutput(t *testing.T) {
-	root := t.TempDir()
-	out := filepath.Join(root, "public")
-	build(t, out, Options{}, siteV1)
-	v2 := copyFiles(siteV1)
-	v2["index.html"] = "<h1>الثانية</h1>"
-	build(t, out, Options{}, v2)
+	out, _ := withSpare(t)
 	if err := os.RemoveAll(out); err != nil {
 		t.Fatal(err)
 	}
@@ -378,8 +363,8 @@ func TestSpareWithoutOutput(t *testing.T) {
 	if want := (Stats{Written: len(siteV1)}); stats != want {
 		t.Errorf("stats = %+v, want %+v", stats, want)
 	}
-	sameTree(t, "output", withoutManifest(hashTree(t, out)), wantTree(t, siteV1))
-	entries, err := os.ReadDir(root)
+	sameOutput(t, out, siteV1)
+	entries, err := os.ReadDir(filepath.Dir(out))
 	if err != nil {
 		t.Fatal(err)
 	}
