@@ -73,11 +73,14 @@ func UpdateDictionaries(meta []byte, read func(path string) ([]byte, bool), chan
 	if move.From >= docs {
 		move = Move{} // no document to move
 	}
-	if move.By != 0 {
-		for _, c := range changes {
-			if c.ID >= move.From && c.Old != (Terms{}) || c.ID >= move.From+move.By && c.New != (Terms{}) {
-				return nil, fmt.Errorf("document %d changed among the documents moved from %d", c.ID, move.From)
-			}
+	changes = slices.Clone(changes)
+	slices.SortFunc(changes, func(a, b Change) int { return a.ID - b.ID })
+	for i, c := range changes {
+		if c.ID < 0 || c.ID >= 1<<28 || i > 0 && changes[i-1].ID == c.ID {
+			return nil, fmt.Errorf("document number %d out of range or changed twice", c.ID)
+		}
+		if move.By != 0 && (c.ID >= move.From && c.Old != (Terms{}) || c.ID >= move.From+move.By && c.New != (Terms{})) {
+			return nil, fmt.Errorf("document %d changed among the documents moved from %d", c.ID, move.From)
 		}
 	}
 	d := &Dicts{Stems: -1, Words: -1}
@@ -140,10 +143,8 @@ type docFlags struct {
 }
 
 // termDeltas returns the changes of dictionary dict (0 stems, 1 words)
-// by term, sorted by term.
+// by term, sorted by term. changes are sorted by document number.
 func termDeltas(changes []Change, dict int) ([]delta, error) {
-	changes = slices.Clone(changes)
-	slices.SortFunc(changes, func(a, b Change) int { return a.ID - b.ID })
 	byTerm := map[string]*delta{}
 	note := func(packed string, id int, old, new uint8) {
 		d := byTerm[packed]
@@ -153,10 +154,7 @@ func termDeltas(changes []Change, dict int) ([]delta, error) {
 		}
 		d.docs = append(d.docs, docFlags{id: uint32(id), old: old, new: new})
 	}
-	for i, c := range changes {
-		if c.ID < 0 || c.ID >= 1<<28 || i > 0 && changes[i-1].ID == c.ID {
-			return nil, fmt.Errorf("document number %d out of range or changed twice", c.ID)
-		}
+	for _, c := range changes {
 		old := map[string]uint8{}
 		c.Old.each(dict, func(packed string, flags uint8) { old[packed] = flags })
 		c.New.each(dict, func(packed string, flags uint8) {
