@@ -718,7 +718,8 @@ func specialIn(x uint64) bool {
 
 // SplitChunk returns the records of a chunk written by Chunk, or nil when
 // data is not one. Records hold no newline (JSON strings escape it), so
-// the newlines between them delimit them.
+// the newlines between them delimit them. A dictionary shard is framed
+// the same way, its entries for records.
 func SplitChunk(data []byte) [][]byte {
 	if !bytes.HasPrefix(data, []byte("[")) || !bytes.HasSuffix(data, []byte("]\n")) {
 		return nil

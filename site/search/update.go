@@ -251,17 +251,12 @@ func (u *dictUpdate) rewrite(ref shardRef, bound string, deltas []delta) error {
 	if !ok {
 		return fmt.Errorf("%s: not in the previous build", ref.path)
 	}
-	if !bytes.HasPrefix(data, []byte("[")) || !bytes.HasSuffix(data, []byte("]\n")) {
+	// A shard is framed as a chunk is, an entry a line.
+	lines := SplitChunk(data)
+	if lines == nil {
 		return fmt.Errorf("%s: not a shard", ref.path)
 	}
-	body := data[1 : len(data)-2]
-	for len(body) > 0 {
-		line := body
-		if i := bytes.Index(body, []byte(",\n")); i >= 0 {
-			line, body = body[:i], body[i+2:]
-		} else {
-			body = nil
-		}
+	for _, line := range lines {
 		term, _, err := parseEntry(line)
 		if err != nil {
 			return fmt.Errorf("%s: %w", ref.path, err)
