@@ -249,36 +249,36 @@ func before(deltas []delta, bound string) int {
 func (u *dictUpdate) rewrite(ref shardRef, bound string, deltas []delta) error {
 	data, ok := u.read(ref.path)
 	if !ok {
-		return fmt.Errorf("%s: not in the previous build", ref.path)
+		return errors.New("not in the previous build")
 	}
 	// A shard is framed as a chunk is, an entry a line.
 	lines := SplitChunk(data)
 	if lines == nil {
-		return fmt.Errorf("%s: not a shard", ref.path)
+		return errors.New("not a shard")
 	}
 	for _, line := range lines {
 		term, _, err := parseEntry(line)
 		if err != nil {
-			return fmt.Errorf("%s: %w", ref.path, err)
+			return err
 		}
 		if u.written && bytes.Compare(term, u.last) <= 0 || string(term) < ref.first || bound != "" && string(term) >= bound {
-			return fmt.Errorf("%s: term %q out of order", ref.path, term)
+			return fmt.Errorf("term %q out of order", term)
 		}
 		for len(deltas) > 0 && deltas[0].term < string(term) {
 			if err := u.entry(deltas[0], nil); err != nil {
-				return fmt.Errorf("%s: %w", ref.path, err)
+				return err
 			}
 			deltas = deltas[1:]
 		}
 		if len(deltas) > 0 && deltas[0].term == string(term) {
 			if err := u.entry(deltas[0], line); err != nil {
-				return fmt.Errorf("%s: %w", ref.path, err)
+				return err
 			}
 			deltas = deltas[1:]
 		} else if u.move.By != 0 {
 			// Its documents may move.
 			if err := u.entry(delta{term: string(term)}, line); err != nil {
-				return fmt.Errorf("%s: %w", ref.path, err)
+				return err
 			}
 		} else {
 			first := "" // needed only to open a shard
@@ -292,7 +292,7 @@ func (u *dictUpdate) rewrite(ref shardRef, bound string, deltas []delta) error {
 	}
 	for _, d := range deltas {
 		if err := u.entry(d, nil); err != nil {
-			return fmt.Errorf("%s: %w", ref.path, err)
+			return err
 		}
 	}
 	return nil
