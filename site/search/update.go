@@ -371,6 +371,16 @@ func editPostings(b, list []byte, docs []docFlags, shift uint, move Move) ([]byt
 		}
 		return was, nil
 	}
+	// changeRest applies the docs left, which come after every document
+	// read.
+	changeRest := func() error {
+		for len(docs) > 0 {
+			if _, err := change(1<<32, 0); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 	for i := 0; i < len(list); {
 		if len(docs) == 0 && renumber(read) == wrote && (move.By == 0 || nread > 0 && read >= from) {
 			// The rest is as it was.
@@ -398,10 +408,8 @@ func editPostings(b, list []byte, docs []docFlags, shift uint, move Move) ([]byt
 		nread++
 		if move.By != 0 && id >= from {
 			// Changes come before the documents moved.
-			for len(docs) > 0 {
-				if _, err := change(1<<32, 0); err != nil {
-					return b, n, err
-				}
+			if err := changeRest(); err != nil {
+				return b, n, err
 			}
 		}
 		was := false
@@ -426,12 +434,8 @@ func editPostings(b, list []byte, docs []docFlags, shift uint, move Move) ([]byt
 			put(id, flags)
 		}
 	}
-	for len(docs) > 0 {
-		if _, err := change(1<<32, 0); err != nil {
-			return b, n, err
-		}
-	}
-	return b, n, nil
+	err := changeRest()
+	return b, n, err
 }
 
 // parseEntry returns the term of an entry of a shard, [term,[postings]],
