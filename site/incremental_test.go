@@ -78,6 +78,21 @@ func rebuild(t *testing.T, src fs.FS, out nextOutput, cache *site.Cache) *site.R
 	return res
 }
 
+// saveAndRead writes a cache to bytes and reads it back, as two runs of
+// "nashra build" do through the cache file.
+func saveAndRead(t *testing.T, c *site.Cache) *site.Cache {
+	t.Helper()
+	var saved bytes.Buffer
+	if err := c.Save(&saved, "test"); err != nil {
+		t.Fatal(err)
+	}
+	read, err := site.ReadCache(&saved, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return read
+}
+
 // searchFiles returns the files of the search index among paths.
 func searchFiles(paths []string) []string {
 	var out []string

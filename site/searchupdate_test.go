@@ -199,15 +199,7 @@ func TestSearchIndexUpdates(t *testing.T) {
 
 	// The cache saved and read back, as between two runs of nashra build:
 	// an edit still updates the dictionaries.
-	var saved bytes.Buffer
-	if err := cache.Save(&saved, "test"); err != nil {
-		t.Fatal(err)
-	}
-	read, err := site.ReadCache(&saved, "test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cache = read
+	cache = saveAndRead(t, cache)
 	edit(t, "posts/p110.md", "الخبر 110.", "الخبر مئة وعشرة.")
 	build(t)
 	updated(t, compare(t), true)
