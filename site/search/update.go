@@ -257,27 +257,28 @@ func (u *dictUpdate) rewrite(ref shardRef, bound string, deltas []delta) error {
 		return errors.New("not a shard")
 	}
 	for _, line := range lines {
-		term, _, err := parseEntry(line)
+		term, list, err := parseEntry(line)
 		if err != nil {
 			return err
 		}
+		head := line[:len(line)-len(list)-2] // [term,[
 		if u.written && bytes.Compare(term, u.last) <= 0 || string(term) < ref.first || bound != "" && string(term) >= bound {
 			return fmt.Errorf("term %q out of order", term)
 		}
 		for len(deltas) > 0 && deltas[0].term < string(term) {
-			if err := u.entry(deltas[0], nil); err != nil {
+			if err := u.entry(deltas[0], nil, nil); err != nil {
 				return err
 			}
 			deltas = deltas[1:]
 		}
 		if len(deltas) > 0 && deltas[0].term == string(term) {
-			if err := u.entry(deltas[0], line); err != nil {
+			if err := u.entry(deltas[0], head, list); err != nil {
 				return err
 			}
 			deltas = deltas[1:]
 		} else if u.move.By != 0 {
 			// Its documents may move.
-			if err := u.entry(delta{term: string(term)}, line); err != nil {
+			if err := u.entry(delta{term: string(term)}, head, list); err != nil {
 				return err
 			}
 		} else {
@@ -291,26 +292,21 @@ func (u *dictUpdate) rewrite(ref shardRef, bound string, deltas []delta) error {
 		u.last, u.written = append(u.last[:0], term...), true
 	}
 	for _, d := range deltas {
-		if err := u.entry(d, nil); err != nil {
+		if err := u.entry(d, nil, nil); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// entry writes the entry of a term that a delta changes: line is its
-// previous entry, nil for a term the dictionary did not hold. A term
-// left without postings is not written.
-func (u *dictUpdate) entry(d delta, line []byte) error {
-	var list []byte
+// entry writes the entry of a term that a delta changes: head is its
+// previous entry up to its postings list, [term,[, and list that list
+// (see parseEntry); head is nil for a term the dictionary did not hold.
+// A term left without postings is not written.
+func (u *dictUpdate) entry(d delta, head, list []byte) error {
 	b := u.scratch[:0]
-	if line != nil {
-		_, l, err := parseEntry(line)
-		if err != nil {
-			return err
-		}
-		list = l
-		b = append(b, line[:len(line)-len(l)-2]...) // [term,[
+	if head != nil {
+		b = append(b, head...)
 	} else {
 		b = append(appendString(append(b, '['), d.term), ",["...)
 	}
