@@ -619,6 +619,16 @@ func (w *shardWriter) close() {
 	w.buf = nil
 }
 
+// keep adds a previous build's shard, unchanged, between shards: a
+// File without Data.
+func (w *shardWriter) keep(ref shardRef) {
+	if len(w.refs) == 0 {
+		ref.first = "" // the first shard also covers every term before its own
+	}
+	w.refs = append(w.refs, ref)
+	w.files = append(w.files, File{Path: ref.path})
+}
+
 // finish closes the last shard; a dictionary without terms is one empty
 // shard.
 func (w *shardWriter) finish() {

@@ -209,7 +209,7 @@ func (u *dictUpdate) run() error {
 			end = next + before(u.deltas[next:], bound)
 		}
 		if end == next && u.w.buf == nil && u.move.By == 0 {
-			u.keep(ref)
+			u.w.keep(ref)
 			// The terms before the next shard's first are all this
 			// shard's.
 			u.last, u.written = u.last[:0], false
@@ -225,15 +225,6 @@ func (u *dictUpdate) run() error {
 	}
 	u.w.finish()
 	return nil
-}
-
-// keep adds the previous shard ref, unchanged, to the new shards.
-func (u *dictUpdate) keep(ref shardRef) {
-	if len(u.w.refs) == 0 {
-		ref.first = "" // the first shard also covers every term before its own
-	}
-	u.w.refs = append(u.w.refs, ref)
-	u.w.files = append(u.w.files, File{Path: ref.path})
 }
 
 // before returns the number of deltas whose terms sort before bound.
