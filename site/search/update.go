@@ -89,8 +89,7 @@ func UpdateDictionaries(meta []byte, read func(path string) ([]byte, bool), chan
 		if err != nil {
 			return nil, err
 		}
-		u := dictUpdate{w: shardWriter{dir: []string{"s/", "w/"}[dict], size: opts.ShardSize},
-			shift: uint(4 - 2*dict), move: move, old: refs[dict], deltas: deltas, read: read}
+		u := dictUpdate{w: newShardWriter(dict, opts.ShardSize), move: move, old: refs[dict], deltas: deltas, read: read}
 		if err := u.run(); err != nil {
 			return nil, err
 		}
@@ -182,8 +181,7 @@ func termDeltas(changes []Change, dict int) ([]delta, error) {
 // dictUpdate applies the deltas of one dictionary to its previous
 // shards, writing the new shards to w.
 type dictUpdate struct {
-	w      shardWriter
-	shift  uint
+	w      *shardWriter
 	move   Move
 	old    []shardRef
 	deltas []delta
@@ -301,7 +299,7 @@ func (u *dictUpdate) entry(d delta, head, list []byte) error {
 	} else {
 		b = append(appendString(append(b, '['), d.term), ",["...)
 	}
-	b, n, err := editPostings(b, list, d.docs, u.shift, u.move)
+	b, n, err := editPostings(b, list, d.docs, u.w.shift, u.move)
 	u.scratch = b
 	if err != nil {
 		return fmt.Errorf("term %q: %w", d.term, err)
