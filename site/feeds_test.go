@@ -702,21 +702,7 @@ func TestDiskCacheKeepsFeedsAndIcons(t *testing.T) {
 	for p, d := range out.files {
 		first[p] = string(d)
 	}
-	// saveAndRead writes a cache to bytes and reads it back, as two runs
-	// do through the cache file.
-	saveAndRead := func(c *site.Cache) *site.Cache {
-		t.Helper()
-		var saved bytes.Buffer
-		if err := c.Save(&saved, "test"); err != nil {
-			t.Fatal(err)
-		}
-		read, err := site.ReadCache(&saved, "test")
-		if err != nil {
-			t.Fatal(err)
-		}
-		return read
-	}
-	read := saveAndRead(cache)
+	read := saveAndRead(t, cache)
 	build(read)
 	// (The sitemap, robots.txt and the manifest are small and written
 	// every time; the output keeps their bytes.)
@@ -741,7 +727,7 @@ func TestDiskCacheKeepsFeedsAndIcons(t *testing.T) {
 	// One icon disappeared from the output: it alone is written again
 	// (the others, kept, must not be written a second time).
 	delete(out.files, "icons/icon-192.png")
-	build(saveAndRead(read))
+	build(saveAndRead(t, read))
 	var icons []string
 	for _, p := range out.written {
 		if strings.HasPrefix(p, "icons/") {

@@ -58,10 +58,17 @@ func (o *keepingOutput) Unchanged(rel, hash string) bool {
 	return true
 }
 
+// nextOutput is an Output that starts its next build on next, as
+// keepingOutput does.
+type nextOutput interface {
+	site.Output
+	next()
+}
+
 // rebuild runs a build of src into out (starting out's next build) with
 // the test theme, base URL https://example.org/ and cache, as a watcher
 // or a second "nashra build" does.
-func rebuild(t *testing.T, src fs.FS, out *keepingOutput, cache *site.Cache) *site.Result {
+func rebuild(t *testing.T, src fs.FS, out nextOutput, cache *site.Cache) *site.Result {
 	t.Helper()
 	out.next()
 	res, err := site.Generate(context.Background(), src, out, site.Options{Theme: testTheme(t), BaseURL: "https://example.org/", Cache: cache, LoadOptions: site.LoadOptions{Now: testNow}})
@@ -69,6 +76,21 @@ func rebuild(t *testing.T, src fs.FS, out *keepingOutput, cache *site.Cache) *si
 		t.Fatal(err)
 	}
 	return res
+}
+
+// saveAndRead writes a cache to bytes and reads it back, as two runs of
+// "nashra build" do through the cache file.
+func saveAndRead(t *testing.T, c *site.Cache) *site.Cache {
+	t.Helper()
+	var saved bytes.Buffer
+	if err := c.Save(&saved, "test"); err != nil {
+		t.Fatal(err)
+	}
+	read, err := site.ReadCache(&saved, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return read
 }
 
 // searchFiles returns the files of the search index among paths.

@@ -413,12 +413,12 @@ func (s *searchIndex) finish(ctx context.Context) (int, error) {
 	}
 	files := oldDicts.Files
 	if len(files) == 0 || len(kept) < len(files) {
-		dicts, oldHashes := s.updateDicts(oldDicts, oldTerms, kept), map[string]string{}
-		if dicts != nil {
-			for _, f := range oldDicts.Files {
-				oldHashes[f.Path] = f.Hash
-			}
-		} else {
+		oldHashes := make(map[string]string, len(oldDicts.Files))
+		for _, f := range oldDicts.Files {
+			oldHashes[f.Path] = f.Hash
+		}
+		dicts := s.updateDicts(oldDicts, oldHashes, oldTerms, kept)
+		if dicts == nil {
 			dicts = search.Dictionaries(s.terms, s.opts)
 		}
 		meta, _ := search.Meta(dicts, n, s.chunkDocs, s.hashes)
@@ -466,13 +466,14 @@ func (s *searchIndex) finish(ctx context.Context) (int, error) {
 }
 
 // updateDicts makes the dictionaries by updating the previous build's
-// (old, made from the terms in oldTerms) for the documents whose words
-// changed or that moved, or returns nil when it cannot: no previous
-// files to read or keep, a previous build that does not match the cache,
-// or so many changes that building them whole is as quick. The shards it keeps
-// from the previous build (those without Data) are kept in the output
-// and added to kept.
-func (s *searchIndex) updateDicts(old searchDicts, oldTerms map[string]search.Terms, kept map[string]bool) *search.Dicts {
+// (old, whose files have the hashes in hashes by path, made from the
+// terms in oldTerms) for the documents whose words changed or that
+// moved, or returns nil when it cannot: no previous files to read or
+// keep, a previous build that does not match the cache, or so many
+// changes that building them whole is as quick. The shards it keeps from
+// the previous build (those without Data) are kept in the output and
+// added to kept.
+func (s *searchIndex) updateDicts(old searchDicts, hashes map[string]string, oldTerms map[string]search.Terms, kept map[string]bool) *search.Dicts {
 	reuser, _ := s.out.(Reuser)
 	prev, _ := s.out.(Previouser)
 	if reuser == nil || prev == nil || len(old.Files) == 0 {
@@ -481,10 +482,6 @@ func (s *searchIndex) updateDicts(old searchDicts, oldTerms map[string]search.Te
 	changes, move, ok := s.dictChanges(old.Keys, oldTerms)
 	if !ok {
 		return nil
-	}
-	hashes := make(map[string]string, len(old.Files))
-	for _, f := range old.Files {
-		hashes[f.Path] = f.Hash
 	}
 	last := old.Files[len(old.Files)-1]
 	meta, found := prev.Previous(SearchDir + last.Path)

@@ -2,7 +2,6 @@ package site_test
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"strings"
 	"sync"
@@ -85,15 +84,10 @@ func TestSearchIndexUpdates(t *testing.T) {
 	src := wordyPosts(200)
 	cache := site.NewCache()
 	out := &shardReads{keepingOutput: newKeepingOutput()}
-	build := func(t *testing.T) *site.Result {
+	build := func(t *testing.T) {
 		t.Helper()
-		out.next()
 		out.reads = map[string]int{}
-		res, err := site.Generate(context.Background(), src, out, site.Options{Theme: testTheme(t), BaseURL: "https://example.org/", Cache: cache, LoadOptions: site.LoadOptions{Now: testNow}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return res
+		rebuild(t, src, out, cache)
 	}
 	// compare wants the index from scratch, and returns the number of
 	// shards.
@@ -205,15 +199,7 @@ func TestSearchIndexUpdates(t *testing.T) {
 
 	// The cache saved and read back, as between two runs of nashra build:
 	// an edit still updates the dictionaries.
-	var saved bytes.Buffer
-	if err := cache.Save(&saved, "test"); err != nil {
-		t.Fatal(err)
-	}
-	read, err := site.ReadCache(&saved, "test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cache = read
+	cache = saveAndRead(t, cache)
 	edit(t, "posts/p110.md", "الخبر 110.", "الخبر مئة وعشرة.")
 	build(t)
 	updated(t, compare(t), true)

@@ -476,7 +476,7 @@ func Dictionaries(terms []Terms, opts Options) *Dicts {
 				entries = append(entries, postings{term: unpackTerm(packed), ids: *p})
 			}
 			counts[dict] = len(entries)
-			files[dict], d.refs[dict] = encodeShards(entries, []string{"s/", "w/"}[dict], uint(4-2*dict), opts.ShardSize)
+			files[dict], d.refs[dict] = encodeShards(entries, dict, opts.ShardSize)
 		})
 	}
 	wg.Wait()
@@ -539,13 +539,13 @@ type postings struct {
 	ids  []uint32
 }
 
-// encodeShards sorts entries, whose terms are distinct, and writes them
-// as shards of about size bytes.
-func encodeShards(entries []postings, dir string, shift uint, size int) ([]File, []shardRef) {
+// encodeShards sorts entries of dictionary dict, whose terms are
+// distinct, and writes them as shards of about size bytes.
+func encodeShards(entries []postings, dict, size int) ([]File, []shardRef) {
 	slices.SortFunc(entries, func(a, b postings) int { return strings.Compare(a.term, b.term) })
-	w := &shardWriter{dir: dir, size: size}
+	w := newShardWriter(dict, size)
 	for _, e := range entries {
-		w.buf = appendEntry(w.open(e.term), e.term, e.ids, shift)
+		w.buf = appendEntry(w.open(e.term), e.term, e.ids, w.shift)
 		w.added()
 	}
 	w.finish()
@@ -576,7 +576,9 @@ func appendEntry(b []byte, term string, ids []uint32, shift uint) []byte {
 // is built whole (encodeShards) or updated (UpdateDictionaries), the same
 // entries give the same shards.
 type shardWriter struct {
-	dir   string
+	dir string
+	// shift is the shift of the dictionary's postings (see appendEntry).
+	shift uint
 	size  int
 	files []File
 	refs  []shardRef
@@ -584,6 +586,13 @@ type shardWriter struct {
 	// ("" in the first shard).
 	buf   []byte
 	first string
+}
+
+// newShardWriter returns the shardWriter of dictionary dict (0 stems,
+// 1 words), whose shards close at size bytes. The stems' postings keep
+// four bits of flags, the words' two (exactShift).
+func newShardWriter(dict, size int) *shardWriter {
+	return &shardWriter{dir: []string{"s/", "w/"}[dict], shift: uint(4 - 2*dict), size: size}
 }
 
 // open prepares the entry of term, opening a shard if none is open, and
@@ -617,6 +626,16 @@ func (w *shardWriter) close() {
 	w.files = append(w.files, File{Path: p, Data: w.buf})
 	w.refs = append(w.refs, shardRef{first: w.first, path: p})
 	w.buf = nil
+}
+
+// keep adds a previous build's shard, unchanged, between shards: a
+// File without Data.
+func (w *shardWriter) keep(ref shardRef) {
+	if len(w.refs) == 0 {
+		ref.first = "" // the first shard also covers every term before its own
+	}
+	w.refs = append(w.refs, ref)
+	w.files = append(w.files, File{Path: ref.path})
 }
 
 // finish closes the last shard; a dictionary without terms is one empty
@@ -718,7 +737,8 @@ func specialIn(x uint64) bool {
 
 // SplitChunk returns the records of a chunk written by Chunk, or nil when
 // data is not one. Records hold no newline (JSON strings escape it), so
-// the newlines between them delimit them.
+// the newlines between them delimit them. A dictionary shard is framed
+// the same way, its entries for records.
 func SplitChunk(data []byte) [][]byte {
 	if !bytes.HasPrefix(data, []byte("[")) || !bytes.HasSuffix(data, []byte("]\n")) {
 		return nil

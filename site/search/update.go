@@ -73,11 +73,14 @@ func UpdateDictionaries(meta []byte, read func(path string) ([]byte, bool), chan
 	if move.From >= docs {
 		move = Move{} // no document to move
 	}
-	if move.By != 0 {
-		for _, c := range changes {
-			if c.ID >= move.From && c.Old != (Terms{}) || c.ID >= move.From+move.By && c.New != (Terms{}) {
-				return nil, fmt.Errorf("document %d changed among the documents moved from %d", c.ID, move.From)
-			}
+	changes = slices.Clone(changes)
+	slices.SortFunc(changes, func(a, b Change) int { return a.ID - b.ID })
+	for i, c := range changes {
+		if c.ID < 0 || c.ID >= 1<<28 || i > 0 && changes[i-1].ID == c.ID {
+			return nil, fmt.Errorf("document number %d out of range or changed twice", c.ID)
+		}
+		if move.By != 0 && (c.ID >= move.From && c.Old != (Terms{}) || c.ID >= move.From+move.By && c.New != (Terms{})) {
+			return nil, fmt.Errorf("document %d changed among the documents moved from %d", c.ID, move.From)
 		}
 	}
 	d := &Dicts{Stems: -1, Words: -1}
@@ -86,8 +89,7 @@ func UpdateDictionaries(meta []byte, read func(path string) ([]byte, bool), chan
 		if err != nil {
 			return nil, err
 		}
-		u := dictUpdate{w: shardWriter{dir: []string{"s/", "w/"}[dict], size: opts.ShardSize},
-			shift: uint(4 - 2*dict), move: move, old: refs[dict], deltas: deltas, read: read}
+		u := dictUpdate{w: newShardWriter(dict, opts.ShardSize), move: move, old: refs[dict], deltas: deltas, read: read}
 		if err := u.run(); err != nil {
 			return nil, err
 		}
@@ -140,10 +142,8 @@ type docFlags struct {
 }
 
 // termDeltas returns the changes of dictionary dict (0 stems, 1 words)
-// by term, sorted by term.
+// by term, sorted by term. changes are sorted by document number.
 func termDeltas(changes []Change, dict int) ([]delta, error) {
-	changes = slices.Clone(changes)
-	slices.SortFunc(changes, func(a, b Change) int { return a.ID - b.ID })
 	byTerm := map[string]*delta{}
 	note := func(packed string, id int, old, new uint8) {
 		d := byTerm[packed]
@@ -153,10 +153,7 @@ func termDeltas(changes []Change, dict int) ([]delta, error) {
 		}
 		d.docs = append(d.docs, docFlags{id: uint32(id), old: old, new: new})
 	}
-	for i, c := range changes {
-		if c.ID < 0 || c.ID >= 1<<28 || i > 0 && changes[i-1].ID == c.ID {
-			return nil, fmt.Errorf("document number %d out of range or changed twice", c.ID)
-		}
+	for _, c := range changes {
 		old := map[string]uint8{}
 		c.Old.each(dict, func(packed string, flags uint8) { old[packed] = flags })
 		c.New.each(dict, func(packed string, flags uint8) {
@@ -184,8 +181,7 @@ func termDeltas(changes []Change, dict int) ([]delta, error) {
 // dictUpdate applies the deltas of one dictionary to its previous
 // shards, writing the new shards to w.
 type dictUpdate struct {
-	w      shardWriter
-	shift  uint
+	w      *shardWriter
 	move   Move
 	old    []shardRef
 	deltas []delta
@@ -211,7 +207,7 @@ func (u *dictUpdate) run() error {
 			end = next + before(u.deltas[next:], bound)
 		}
 		if end == next && u.w.buf == nil && u.move.By == 0 {
-			u.keep(ref)
+			u.w.keep(ref)
 			// The terms before the next shard's first are all this
 			// shard's.
 			u.last, u.written = u.last[:0], false
@@ -229,15 +225,6 @@ func (u *dictUpdate) run() error {
 	return nil
 }
 
-// keep adds the previous shard ref, unchanged, to the new shards.
-func (u *dictUpdate) keep(ref shardRef) {
-	if len(u.w.refs) == 0 {
-		ref.first = "" // the first shard also covers every term before its own
-	}
-	u.w.refs = append(u.w.refs, ref)
-	u.w.files = append(u.w.files, File{Path: ref.path})
-}
-
 // before returns the number of deltas whose terms sort before bound.
 func before(deltas []delta, bound string) int {
 	i, _ := slices.BinarySearchFunc(deltas, bound, func(d delta, t string) int { return strings.Compare(d.term, t) })
@@ -251,41 +238,37 @@ func before(deltas []delta, bound string) int {
 func (u *dictUpdate) rewrite(ref shardRef, bound string, deltas []delta) error {
 	data, ok := u.read(ref.path)
 	if !ok {
-		return fmt.Errorf("%s: not in the previous build", ref.path)
+		return errors.New("not in the previous build")
 	}
-	if !bytes.HasPrefix(data, []byte("[")) || !bytes.HasSuffix(data, []byte("]\n")) {
-		return fmt.Errorf("%s: not a shard", ref.path)
+	// A shard is framed as a chunk is, an entry a line.
+	lines := SplitChunk(data)
+	if lines == nil {
+		return errors.New("not a shard")
 	}
-	body := data[1 : len(data)-2]
-	for len(body) > 0 {
-		line := body
-		if i := bytes.Index(body, []byte(",\n")); i >= 0 {
-			line, body = body[:i], body[i+2:]
-		} else {
-			body = nil
-		}
-		term, _, err := parseEntry(line)
+	for _, line := range lines {
+		term, list, err := parseEntry(line)
 		if err != nil {
-			return fmt.Errorf("%s: %w", ref.path, err)
+			return err
 		}
+		head := line[:len(line)-len(list)-2] // [term,[
 		if u.written && bytes.Compare(term, u.last) <= 0 || string(term) < ref.first || bound != "" && string(term) >= bound {
-			return fmt.Errorf("%s: term %q out of order", ref.path, term)
+			return fmt.Errorf("term %q out of order", term)
 		}
 		for len(deltas) > 0 && deltas[0].term < string(term) {
-			if err := u.entry(deltas[0], nil); err != nil {
-				return fmt.Errorf("%s: %w", ref.path, err)
+			if err := u.entry(deltas[0], nil, nil); err != nil {
+				return err
 			}
 			deltas = deltas[1:]
 		}
 		if len(deltas) > 0 && deltas[0].term == string(term) {
-			if err := u.entry(deltas[0], line); err != nil {
-				return fmt.Errorf("%s: %w", ref.path, err)
+			if err := u.entry(deltas[0], head, list); err != nil {
+				return err
 			}
 			deltas = deltas[1:]
 		} else if u.move.By != 0 {
 			// Its documents may move.
-			if err := u.entry(delta{term: string(term)}, line); err != nil {
-				return fmt.Errorf("%s: %w", ref.path, err)
+			if err := u.entry(delta{term: string(term)}, head, list); err != nil {
+				return err
 			}
 		} else {
 			first := "" // needed only to open a shard
@@ -298,30 +281,25 @@ func (u *dictUpdate) rewrite(ref shardRef, bound string, deltas []delta) error {
 		u.last, u.written = append(u.last[:0], term...), true
 	}
 	for _, d := range deltas {
-		if err := u.entry(d, nil); err != nil {
-			return fmt.Errorf("%s: %w", ref.path, err)
+		if err := u.entry(d, nil, nil); err != nil {
+			return err
 		}
 	}
 	return nil
 }
 
-// entry writes the entry of a term that a delta changes: line is its
-// previous entry, nil for a term the dictionary did not hold. A term
-// left without postings is not written.
-func (u *dictUpdate) entry(d delta, line []byte) error {
-	var list []byte
+// entry writes the entry of a term that a delta changes: head is its
+// previous entry up to its postings list, [term,[, and list that list
+// (see parseEntry); head is nil for a term the dictionary did not hold.
+// A term left without postings is not written.
+func (u *dictUpdate) entry(d delta, head, list []byte) error {
 	b := u.scratch[:0]
-	if line != nil {
-		_, l, err := parseEntry(line)
-		if err != nil {
-			return err
-		}
-		list = l
-		b = append(b, line[:len(line)-len(l)-2]...) // [term,[
+	if head != nil {
+		b = append(b, head...)
 	} else {
 		b = append(appendString(append(b, '['), d.term), ",["...)
 	}
-	b, n, err := editPostings(b, list, d.docs, u.shift, u.move)
+	b, n, err := editPostings(b, list, d.docs, u.w.shift, u.move)
 	u.scratch = b
 	if err != nil {
 		return fmt.Errorf("term %q: %w", d.term, err)
@@ -378,6 +356,16 @@ func editPostings(b, list []byte, docs []docFlags, shift uint, move Move) ([]byt
 		}
 		return was, nil
 	}
+	// changeRest applies the docs left, which come after every document
+	// read.
+	changeRest := func() error {
+		for len(docs) > 0 {
+			if _, err := change(1<<32, 0); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 	for i := 0; i < len(list); {
 		if len(docs) == 0 && renumber(read) == wrote && (move.By == 0 || nread > 0 && read >= from) {
 			// The rest is as it was.
@@ -405,10 +393,8 @@ func editPostings(b, list []byte, docs []docFlags, shift uint, move Move) ([]byt
 		nread++
 		if move.By != 0 && id >= from {
 			// Changes come before the documents moved.
-			for len(docs) > 0 {
-				if _, err := change(1<<32, 0); err != nil {
-					return b, n, err
-				}
+			if err := changeRest(); err != nil {
+				return b, n, err
 			}
 		}
 		was := false
@@ -433,12 +419,8 @@ func editPostings(b, list []byte, docs []docFlags, shift uint, move Move) ([]byt
 			put(id, flags)
 		}
 	}
-	for len(docs) > 0 {
-		if _, err := change(1<<32, 0); err != nil {
-			return b, n, err
-		}
-	}
-	return b, n, nil
+	err := changeRest()
+	return b, n, err
 }
 
 // parseEntry returns the term of an entry of a shard, [term,[postings]],
