@@ -110,6 +110,11 @@ type Result struct {
 	// SearchAnalyzed counts the posts analysed for the search index; the
 	// others' words came from the cache.
 	SearchAnalyzed int
+	// SearchDictionaries tells how the search dictionaries were made:
+	// "kept" (no post's words changed), "updated" (the previous build's
+	// edited where words changed) or "merged" (from every post's words);
+	// "" without search.
+	SearchDictionaries string
 	// Warnings are problems that did not stop the build.
 	Warnings diag.List
 	// Content is the loaded site.
@@ -217,9 +222,9 @@ func Generate(ctx context.Context, src fs.FS, out Output, opts Options) (*Result
 		if err != nil {
 			return res, err
 		}
-		res.SearchAnalyzed = s.analysed
+		res.SearchAnalyzed, res.SearchDictionaries = s.analysed, s.dicts
 		res.Files += searchFiles
-		timer.step(fmt.Sprintf("search index (%d files)", searchFiles))
+		timer.step(fmt.Sprintf("search index (%d files, dictionaries %s)", searchFiles, s.dicts))
 	}
 	if extra.feeds {
 		n, err := writeFeeds(ctx, content, ic, out, cache)

@@ -88,6 +88,8 @@ type searchIndex struct {
 	hashes   []string  // per chunk: hash of the file written ("" until then)
 	diags    diag.List // problems writing chunks
 	analysed int       // posts analysed in this build
+	// dicts tells how finish made the dictionaries (Result.SearchDictionaries).
+	dicts string
 }
 
 func newSearchIndex(c *Content, out Output, cache *Cache) *searchIndex {
@@ -412,14 +414,16 @@ func (s *searchIndex) finish(ctx context.Context) (int, error) {
 		}
 	}
 	files := oldDicts.Files
+	s.dicts = "kept"
 	if len(files) == 0 || len(kept) < len(files) {
 		oldHashes := make(map[string]string, len(oldDicts.Files))
 		for _, f := range oldDicts.Files {
 			oldHashes[f.Path] = f.Hash
 		}
 		dicts := s.updateDicts(oldDicts, oldHashes, oldTerms, kept)
+		s.dicts = "updated"
 		if dicts == nil {
-			dicts = search.Dictionaries(s.terms, s.opts)
+			dicts, s.dicts = search.Dictionaries(s.terms, s.opts), "merged"
 		}
 		meta, _ := search.Meta(dicts, n, s.chunkDocs, s.hashes)
 		all := append(slices.Clip(dicts.Files), meta)

@@ -84,10 +84,11 @@ func TestSearchIndexUpdates(t *testing.T) {
 	src := wordyPosts(200)
 	cache := site.NewCache()
 	out := &shardReads{keepingOutput: newKeepingOutput()}
+	var res *site.Result
 	build := func(t *testing.T) {
 		t.Helper()
 		out.reads = map[string]int{}
-		rebuild(t, src, out, cache)
+		res = rebuild(t, src, out, cache)
 	}
 	// compare wants the index from scratch, and returns the number of
 	// shards.
@@ -119,6 +120,9 @@ func TestSearchIndexUpdates(t *testing.T) {
 	// words, many of one length, that can be the last shard.)
 	updated := func(t *testing.T, shards int, few bool) {
 		t.Helper()
+		if res.SearchDictionaries != "updated" {
+			t.Errorf("dictionaries %s, want updated", res.SearchDictionaries)
+		}
 		if out.reads["index.json"] != 1 || few && out.reads["shard"] >= shards {
 			t.Errorf("read back index.json %d times and %d of %d shards, want 1 and fewer", out.reads["index.json"], out.reads["shard"], shards)
 		}
@@ -196,6 +200,9 @@ func TestSearchIndexUpdates(t *testing.T) {
 	edit(t, "posts/p100.md", "الخبر 100.", "الخبر المئة.")
 	build(t)
 	compare(t)
+	if res.SearchDictionaries != "merged" {
+		t.Errorf("with a shard lost, dictionaries %s, want merged", res.SearchDictionaries)
+	}
 
 	// The cache saved and read back, as between two runs of nashra build:
 	// an edit still updates the dictionaries.
