@@ -322,98 +322,86 @@ func (d *decoder) meta(p *Post) {
 
 // --- the other tables ---------------------------------------------------------
 
-func encodePageStates(m map[string]pageState, order *[]string) []byte {
-	e := encoder{buf: make([]byte, 0, 128*len(m))}
+// encodeTable writes the number of entries of m, then each entry's key and
+// value, in key order; sizeHint is about the bytes an entry takes.
+func encodeTable[V any](m map[string]V, order *[]string, sizeHint int, value func(e *encoder, v V)) []byte {
+	e := encoder{buf: make([]byte, 0, sizeHint*len(m))}
 	e.uint(uint64(len(m)))
 	for _, k := range inOrder(m, order) {
 		e.str(k)
-		e.str(m[k].Fingerprint)
-		e.str(m[k].Hash)
+		value(&e, m[k])
 	}
 	return e.buf
 }
 
-func decodePageStates(d *decoder, order *[]string) map[string]pageState {
-	n := d.count(3)
-	m := make(map[string]pageState, n)
+// decodeTable reads what encodeTable wrote; minBytes is the least an
+// entry takes.
+func decodeTable[V any](d *decoder, order *[]string, minBytes int, value func(d *decoder) V) map[string]V {
+	n := d.count(minBytes)
+	m := make(map[string]V, n)
 	*order = make([]string, 0, n)
 	for range n {
 		k := d.key(order)
-		m[k] = pageState{Fingerprint: d.str(), Hash: d.str()}
+		m[k] = value(d)
 	}
 	return m
 }
 
+func encodePageStates(m map[string]pageState, order *[]string) []byte {
+	return encodeTable(m, order, 128, func(e *encoder, ps pageState) {
+		e.str(ps.Fingerprint)
+		e.str(ps.Hash)
+	})
+}
+
+func decodePageStates(d *decoder, order *[]string) map[string]pageState {
+	return decodeTable(d, order, 3, func(d *decoder) pageState {
+		return pageState{Fingerprint: d.str(), Hash: d.str()}
+	})
+}
+
 func encodeStamps(m map[string]fileStamp, order *[]string) []byte {
-	e := encoder{buf: make([]byte, 0, 128*len(m))}
-	e.uint(uint64(len(m)))
-	for _, k := range inOrder(m, order) {
-		st := m[k]
-		e.str(k)
+	return encodeTable(m, order, 128, func(e *encoder, st fileStamp) {
 		e.int(st.Size)
 		e.int(st.ModTime)
 		e.str(st.Hash)
 		e.int(st.Seen)
-	}
-	return e.buf
+	})
 }
 
 func decodeStamps(d *decoder, order *[]string) map[string]fileStamp {
-	n := d.count(5)
-	m := make(map[string]fileStamp, n)
-	*order = make([]string, 0, n)
-	for range n {
-		k := d.key(order)
-		m[k] = fileStamp{Size: d.int64(), ModTime: d.int64(), Hash: d.str(), Seen: d.int64()}
-	}
-	return m
+	return decodeTable(d, order, 5, func(d *decoder) fileStamp {
+		return fileStamp{Size: d.int64(), ModTime: d.int64(), Hash: d.str(), Seen: d.int64()}
+	})
 }
 
 func encodeImages(m map[string]knownImage, order *[]string) []byte {
-	e := encoder{buf: make([]byte, 0, 64*len(m))}
-	e.uint(uint64(len(m)))
-	for _, k := range inOrder(m, order) {
-		im := m[k]
-		e.str(k)
+	return encodeTable(m, order, 64, func(e *encoder, im knownImage) {
 		e.int(im.ModTime)
 		e.int(im.Size)
 		e.int(int64(im.W))
 		e.int(int64(im.H))
-	}
-	return e.buf
+	})
 }
 
 func decodeImages(d *decoder, order *[]string) map[string]knownImage {
-	n := d.count(5)
-	m := make(map[string]knownImage, n)
-	*order = make([]string, 0, n)
-	for range n {
-		k := d.key(order)
-		m[k] = knownImage{ModTime: d.int64(), Size: d.int64(), W: d.int(), H: d.int()}
-	}
-	return m
+	return decodeTable(d, order, 5, func(d *decoder) knownImage {
+		return knownImage{ModTime: d.int64(), Size: d.int64(), W: d.int(), H: d.int()}
+	})
 }
 
 func encodeChunks(m map[string]searchChunk, order *[]string) []byte {
-	e := encoder{buf: make([]byte, 0, 512*len(m))}
-	e.uint(uint64(len(m)))
-	for _, k := range inOrder(m, order) {
-		e.str(k)
-		e.uint(uint64(len(m[k].Keys)))
-		for _, key := range m[k].Keys {
+	return encodeTable(m, order, 512, func(e *encoder, ch searchChunk) {
+		e.uint(uint64(len(ch.Keys)))
+		for _, key := range ch.Keys {
 			e.str(key)
 		}
-		e.str(m[k].Hash)
-	}
-	return e.buf
+		e.str(ch.Hash)
+	})
 }
 
 func decodeChunks(d *decoder, order *[]string) map[string]searchChunk {
-	n := d.count(3)
-	m := make(map[string]searchChunk, n)
-	*order = make([]string, 0, n)
-	for range n {
-		k := d.key(order)
+	return decodeTable(d, order, 3, func(d *decoder) searchChunk {
 		var ch searchChunk
 		if n := d.count(1); n > 0 {
 			ch.Keys = make([]string, n)
@@ -422,9 +410,8 @@ func decodeChunks(d *decoder, order *[]string) map[string]searchChunk {
 			}
 		}
 		ch.Hash = d.str()
-		m[k] = ch
-	}
-	return m
+		return ch
+	})
 }
 
 // encodeTerms writes the keys of the terms of posts with their lengths,
