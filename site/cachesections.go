@@ -97,6 +97,28 @@ func sortedKeys[V any](m map[string]V) []string {
 	return keys
 }
 
+// encodeList writes the length of s, then each item.
+func encodeList[S ~[]E, E any](e *encoder, s S, item func(e *encoder, v E)) {
+	e.uint(uint64(len(s)))
+	for _, v := range s {
+		item(e, v)
+	}
+}
+
+// decodeList reads what encodeList wrote; minBytes is the least an item
+// takes. No items read as nil.
+func decodeList[S ~[]E, E any](d *decoder, minBytes int, item func(d *decoder) E) S {
+	n := d.count(minBytes)
+	if n == 0 {
+		return nil
+	}
+	s := make(S, n)
+	for i := range s {
+		s[i] = item(d)
+	}
+	return s
+}
+
 // --- posts ------------------------------------------------------------------
 
 // encodePosts writes the number of entries and of parsed posts among
@@ -165,8 +187,7 @@ func decodePosts(d *decoder, order *[]string) map[string]*cachedPost {
 
 func (e *encoder) cachedPost(p *cachedPost) {
 	e.str(p.hash)
-	e.uint(uint64(len(p.diags)))
-	for _, g := range p.diags {
+	encodeList(e, p.diags, func(e *encoder, g diag.Diagnostic) {
 		e.str(g.File)
 		e.int(int64(g.Line))
 		e.int(int64(g.Col))
@@ -174,29 +195,23 @@ func (e *encoder) cachedPost(p *cachedPost) {
 		e.str(g.Msg)
 		e.str(g.Hint)
 		e.str(g.Source)
-	}
+	})
 	e.bool(p.rendered)
-	e.uint(uint64(len(p.lookups)))
-	for _, l := range p.lookups {
+	encodeList(e, p.lookups, func(e *encoder, l lookup) {
 		e.str(l.Kind)
 		e.str(l.Key)
 		e.str(l.Answer)
-	}
+	})
 	e.str(p.summary)
 	e.str(p.bodyHash)
-	e.uint(uint64(len(p.headings)))
-	for _, h := range p.headings {
+	encodeList(e, p.headings, func(e *encoder, h markdown.Heading) {
 		e.int(int64(h.Level))
 		e.str(h.ID)
 		e.str(h.Text)
 		e.int(int64(h.Line))
-	}
-	e.uint(uint64(len(p.ids)))
-	for _, id := range p.ids {
-		e.str(id)
-	}
-	e.uint(uint64(len(p.links)))
-	for _, l := range p.links {
+	})
+	encodeList(e, p.ids, (*encoder).str)
+	encodeList(e, p.links, func(e *encoder, l siteLink) {
 		e.int(int64(l.Line))
 		e.int(int64(l.Col))
 		e.str(l.Source)
@@ -204,7 +219,7 @@ func (e *encoder) cachedPost(p *cachedPost) {
 		e.str(l.Slug)
 		e.str(l.Path)
 		e.str(l.Fragment)
-	}
+	})
 	e.bool(p.post != nil)
 	if p.post != nil {
 		e.meta(p.post)
@@ -215,46 +230,23 @@ func (e *encoder) cachedPost(p *cachedPost) {
 // whether a post follows.
 func (d *decoder) cachedPost(p *cachedPost) bool {
 	p.hash = d.str()
-	if n := d.count(7); n > 0 {
-		p.diags = make(diag.List, n)
-		for i := range p.diags {
-			g := &p.diags[i]
-			g.File = d.str()
-			g.Line = d.int()
-			g.Col = d.int()
-			g.Severity = diag.Severity(d.int())
-			g.Msg = d.str()
-			g.Hint = d.str()
-			g.Source = d.str()
-		}
-	}
+	p.diags = decodeList[diag.List](d, 7, func(d *decoder) diag.Diagnostic {
+		return diag.Diagnostic{File: d.str(), Line: d.int(), Col: d.int(), Severity: diag.Severity(d.int()),
+			Msg: d.str(), Hint: d.str(), Source: d.str()}
+	})
 	p.rendered = d.bool()
-	if n := d.count(3); n > 0 {
-		p.lookups = make([]lookup, n)
-		for i := range p.lookups {
-			p.lookups[i] = lookup{Kind: d.str(), Key: d.str(), Answer: d.str()}
-		}
-	}
+	p.lookups = decodeList[[]lookup](d, 3, func(d *decoder) lookup {
+		return lookup{Kind: d.str(), Key: d.str(), Answer: d.str()}
+	})
 	p.summary = d.str()
 	p.bodyHash = d.str()
-	if n := d.count(4); n > 0 {
-		p.headings = make([]markdown.Heading, n)
-		for i := range p.headings {
-			p.headings[i] = markdown.Heading{Level: d.int(), ID: d.str(), Text: d.str(), Line: d.int()}
-		}
-	}
-	if n := d.count(1); n > 0 {
-		p.ids = make([]string, n)
-		for i := range p.ids {
-			p.ids[i] = d.str()
-		}
-	}
-	if n := d.count(7); n > 0 {
-		p.links = make([]siteLink, n)
-		for i := range p.links {
-			p.links[i] = siteLink{Line: d.int(), Col: d.int(), Source: d.str(), Dest: d.str(), Slug: d.str(), Path: d.str(), Fragment: d.str()}
-		}
-	}
+	p.headings = decodeList[[]markdown.Heading](d, 4, func(d *decoder) markdown.Heading {
+		return markdown.Heading{Level: d.int(), ID: d.str(), Text: d.str(), Line: d.int()}
+	})
+	p.ids = decodeList[[]string](d, 1, (*decoder).str)
+	p.links = decodeList[[]siteLink](d, 7, func(d *decoder) siteLink {
+		return siteLink{Line: d.int(), Col: d.int(), Source: d.str(), Dest: d.str(), Slug: d.str(), Path: d.str(), Fragment: d.str()}
+	})
 	return d.bool()
 }
 
@@ -267,12 +259,11 @@ func (e *encoder) meta(p *Post) {
 	e.time(p.Updated)
 	e.bool(p.Draft)
 	e.int(int64(p.size))
-	e.uint(uint64(len(p.tagNames)))
-	for _, t := range p.tagNames {
+	encodeList(e, p.tagNames, func(e *encoder, t tagRef) {
 		e.str(t.Name)
 		e.int(int64(t.Line))
 		e.int(int64(t.Col))
-	}
+	})
 	e.bool(p.summaryGiven)
 	e.str(p.coverRef.Dest)
 	e.int(int64(p.coverRef.Line))
@@ -302,12 +293,9 @@ func (d *decoder) meta(p *Post) {
 	p.Updated = d.time()
 	p.Draft = d.bool()
 	p.size = d.int()
-	if n := d.count(3); n > 0 {
-		p.tagNames = make([]tagRef, n)
-		for i := range p.tagNames {
-			p.tagNames[i] = tagRef{Name: d.str(), Line: d.int(), Col: d.int()}
-		}
-	}
+	p.tagNames = decodeList[[]tagRef](d, 3, func(d *decoder) tagRef {
+		return tagRef{Name: d.str(), Line: d.int(), Col: d.int()}
+	})
 	p.summaryGiven = d.bool()
 	p.coverRef = markdown.Ref{Dest: d.str(), Line: d.int(), Col: d.int(), Image: d.bool()}
 	p.slugGiven = d.bool()
@@ -392,25 +380,14 @@ func decodeImages(d *decoder, order *[]string) map[string]knownImage {
 
 func encodeChunks(m map[string]searchChunk, order *[]string) []byte {
 	return encodeTable(m, order, 512, func(e *encoder, ch searchChunk) {
-		e.uint(uint64(len(ch.Keys)))
-		for _, key := range ch.Keys {
-			e.str(key)
-		}
+		encodeList(e, ch.Keys, (*encoder).str)
 		e.str(ch.Hash)
 	})
 }
 
 func decodeChunks(d *decoder, order *[]string) map[string]searchChunk {
 	return decodeTable(d, order, 3, func(d *decoder) searchChunk {
-		var ch searchChunk
-		if n := d.count(1); n > 0 {
-			ch.Keys = make([]string, n)
-			for i := range ch.Keys {
-				ch.Keys[i] = d.str()
-			}
-		}
-		ch.Hash = d.str()
-		return ch
+		return searchChunk{Keys: decodeList[[]string](d, 1, (*decoder).str), Hash: d.str()}
 	})
 }
 
