@@ -409,12 +409,11 @@ func encodeTerms(m map[string]search.Terms, order *[]string) sectionBody {
 
 func decodeTerms(d *decoder, order *[]string) map[string]search.Terms {
 	n := d.count(2)
-	keys := make([]string, n)
 	ends := make([]uint64, n)
 	end := uint64(0)
 	*order = make([]string, 0, n)
-	for i := range keys {
-		keys[i] = d.key(order)
+	for i := range n {
+		d.key(order)
 		next := end + d.uint()
 		// The blob follows: no post's terms end beyond the data.
 		if next < end || next > uint64(len(d.s)) {
@@ -427,7 +426,7 @@ func decodeTerms(d *decoder, order *[]string) map[string]search.Terms {
 	d.s = d.s[end:]
 	m := make(map[string]search.Terms, n)
 	start := uint64(0)
-	for i, k := range keys {
+	for i, k := range *order {
 		m[k] = search.TermsFromBinary(blob[start:ends[i]])
 		start = ends[i]
 	}
