@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/gob"
 	"errors"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -68,7 +69,7 @@ type keyOrder struct {
 // strictly increasing order, so its keys are distinct.
 func inOrder[V any](m map[string]V, last *[]string) []string {
 	if !hasKeys(m, *last) {
-		*last = sortedKeys(m)
+		*last = slices.Sorted(maps.Keys(m))
 	}
 	return *last
 }
@@ -85,16 +86,6 @@ func hasKeys[V any](m map[string]V, keys []string) bool {
 		}
 	}
 	return true
-}
-
-// sortedKeys returns the keys of m in order.
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
 
 // encodeList writes the length of s, then each item.
