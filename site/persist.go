@@ -10,9 +10,9 @@ import (
 	"io/fs"
 	"strings"
 	"sync"
+	"unsafe"
 
 	"github.com/nashra-press/nashra/site/search"
-	"unsafe"
 )
 
 // The cache on disk: Save writes it after a successful build and
