@@ -172,14 +172,9 @@ func decodeCache(data []byte, version string) (*Cache, error) {
 	starts, ends := make([]int, len(sections)), make([]int, len(sections))
 	sums := make([]uint32, len(sections))
 	for i := range sections {
-		n := d.uint()
-		if n > uint64(len(d.s)) {
-			d.fail()
-			break
-		}
-		starts[i] = len(all) - len(d.s)
-		ends[i] = starts[i] + int(n)
-		d.s = d.s[n:]
+		body := d.str()
+		ends[i] = len(all) - len(d.s)
+		starts[i] = ends[i] - len(body)
 		sums[i] = d.uint32()
 	}
 	if err := d.end(); err != nil {
