@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/gob"
 	"errors"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -68,7 +69,7 @@ type keyOrder struct {
 // strictly increasing order, so its keys are distinct.
 func inOrder[V any](m map[string]V, last *[]string) []string {
 	if !hasKeys(m, *last) {
-		*last = sortedKeys(m)
+		*last = slices.Sorted(maps.Keys(m))
 	}
 	return *last
 }
@@ -87,14 +88,26 @@ func hasKeys[V any](m map[string]V, keys []string) bool {
 	return true
 }
 
-// sortedKeys returns the keys of m in order.
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
+// encodeList writes the length of s, then each item.
+func encodeList[S ~[]E, E any](e *encoder, s S, item func(e *encoder, v E)) {
+	e.uint(uint64(len(s)))
+	for _, v := range s {
+		item(e, v)
 	}
-	slices.Sort(keys)
-	return keys
+}
+
+// decodeList reads what encodeList wrote; minBytes is the least an item
+// takes. No items read as nil.
+func decodeList[S ~[]E, E any](d *decoder, minBytes int, item func(d *decoder) E) S {
+	n := d.count(minBytes)
+	if n == 0 {
+		return nil
+	}
+	s := make(S, n)
+	for i := range s {
+		s[i] = item(d)
+	}
+	return s
 }
 
 // --- posts ------------------------------------------------------------------
@@ -165,8 +178,7 @@ func decodePosts(d *decoder, order *[]string) map[string]*cachedPost {
 
 func (e *encoder) cachedPost(p *cachedPost) {
 	e.str(p.hash)
-	e.uint(uint64(len(p.diags)))
-	for _, g := range p.diags {
+	encodeList(e, p.diags, func(e *encoder, g diag.Diagnostic) {
 		e.str(g.File)
 		e.int(int64(g.Line))
 		e.int(int64(g.Col))
@@ -174,29 +186,23 @@ func (e *encoder) cachedPost(p *cachedPost) {
 		e.str(g.Msg)
 		e.str(g.Hint)
 		e.str(g.Source)
-	}
+	})
 	e.bool(p.rendered)
-	e.uint(uint64(len(p.lookups)))
-	for _, l := range p.lookups {
+	encodeList(e, p.lookups, func(e *encoder, l lookup) {
 		e.str(l.Kind)
 		e.str(l.Key)
 		e.str(l.Answer)
-	}
+	})
 	e.str(p.summary)
 	e.str(p.bodyHash)
-	e.uint(uint64(len(p.headings)))
-	for _, h := range p.headings {
+	encodeList(e, p.headings, func(e *encoder, h markdown.Heading) {
 		e.int(int64(h.Level))
 		e.str(h.ID)
 		e.str(h.Text)
 		e.int(int64(h.Line))
-	}
-	e.uint(uint64(len(p.ids)))
-	for _, id := range p.ids {
-		e.str(id)
-	}
-	e.uint(uint64(len(p.links)))
-	for _, l := range p.links {
+	})
+	encodeList(e, p.ids, (*encoder).str)
+	encodeList(e, p.links, func(e *encoder, l siteLink) {
 		e.int(int64(l.Line))
 		e.int(int64(l.Col))
 		e.str(l.Source)
@@ -204,7 +210,7 @@ func (e *encoder) cachedPost(p *cachedPost) {
 		e.str(l.Slug)
 		e.str(l.Path)
 		e.str(l.Fragment)
-	}
+	})
 	e.bool(p.post != nil)
 	if p.post != nil {
 		e.meta(p.post)
@@ -215,46 +221,23 @@ func (e *encoder) cachedPost(p *cachedPost) {
 // whether a post follows.
 func (d *decoder) cachedPost(p *cachedPost) bool {
 	p.hash = d.str()
-	if n := d.count(7); n > 0 {
-		p.diags = make(diag.List, n)
-		for i := range p.diags {
-			g := &p.diags[i]
-			g.File = d.str()
-			g.Line = d.int()
-			g.Col = d.int()
-			g.Severity = diag.Severity(d.int())
-			g.Msg = d.str()
-			g.Hint = d.str()
-			g.Source = d.str()
-		}
-	}
+	p.diags = decodeList[diag.List](d, 7, func(d *decoder) diag.Diagnostic {
+		return diag.Diagnostic{File: d.str(), Line: d.int(), Col: d.int(), Severity: diag.Severity(d.int()),
+			Msg: d.str(), Hint: d.str(), Source: d.str()}
+	})
 	p.rendered = d.bool()
-	if n := d.count(3); n > 0 {
-		p.lookups = make([]lookup, n)
-		for i := range p.lookups {
-			p.lookups[i] = lookup{Kind: d.str(), Key: d.str(), Answer: d.str()}
-		}
-	}
+	p.lookups = decodeList[[]lookup](d, 3, func(d *decoder) lookup {
+		return lookup{Kind: d.str(), Key: d.str(), Answer: d.str()}
+	})
 	p.summary = d.str()
 	p.bodyHash = d.str()
-	if n := d.count(4); n > 0 {
-		p.headings = make([]markdown.Heading, n)
-		for i := range p.headings {
-			p.headings[i] = markdown.Heading{Level: d.int(), ID: d.str(), Text: d.str(), Line: d.int()}
-		}
-	}
-	if n := d.count(1); n > 0 {
-		p.ids = make([]string, n)
-		for i := range p.ids {
-			p.ids[i] = d.str()
-		}
-	}
-	if n := d.count(7); n > 0 {
-		p.links = make([]siteLink, n)
-		for i := range p.links {
-			p.links[i] = siteLink{Line: d.int(), Col: d.int(), Source: d.str(), Dest: d.str(), Slug: d.str(), Path: d.str(), Fragment: d.str()}
-		}
-	}
+	p.headings = decodeList[[]markdown.Heading](d, 4, func(d *decoder) markdown.Heading {
+		return markdown.Heading{Level: d.int(), ID: d.str(), Text: d.str(), Line: d.int()}
+	})
+	p.ids = decodeList[[]string](d, 1, (*decoder).str)
+	p.links = decodeList[[]siteLink](d, 7, func(d *decoder) siteLink {
+		return siteLink{Line: d.int(), Col: d.int(), Source: d.str(), Dest: d.str(), Slug: d.str(), Path: d.str(), Fragment: d.str()}
+	})
 	return d.bool()
 }
 
@@ -267,12 +250,11 @@ func (e *encoder) meta(p *Post) {
 	e.time(p.Updated)
 	e.bool(p.Draft)
 	e.int(int64(p.size))
-	e.uint(uint64(len(p.tagNames)))
-	for _, t := range p.tagNames {
+	encodeList(e, p.tagNames, func(e *encoder, t tagRef) {
 		e.str(t.Name)
 		e.int(int64(t.Line))
 		e.int(int64(t.Col))
-	}
+	})
 	e.bool(p.summaryGiven)
 	e.str(p.coverRef.Dest)
 	e.int(int64(p.coverRef.Line))
@@ -302,12 +284,9 @@ func (d *decoder) meta(p *Post) {
 	p.Updated = d.time()
 	p.Draft = d.bool()
 	p.size = d.int()
-	if n := d.count(3); n > 0 {
-		p.tagNames = make([]tagRef, n)
-		for i := range p.tagNames {
-			p.tagNames[i] = tagRef{Name: d.str(), Line: d.int(), Col: d.int()}
-		}
-	}
+	p.tagNames = decodeList[[]tagRef](d, 3, func(d *decoder) tagRef {
+		return tagRef{Name: d.str(), Line: d.int(), Col: d.int()}
+	})
 	p.summaryGiven = d.bool()
 	p.coverRef = markdown.Ref{Dest: d.str(), Line: d.int(), Col: d.int(), Image: d.bool()}
 	p.slugGiven = d.bool()
@@ -322,109 +301,85 @@ func (d *decoder) meta(p *Post) {
 
 // --- the other tables ---------------------------------------------------------
 
-func encodePageStates(m map[string]pageState, order *[]string) []byte {
-	e := encoder{buf: make([]byte, 0, 128*len(m))}
+// encodeTable writes the number of entries of m, then each entry's key and
+// value, in key order; sizeHint is about the bytes an entry takes.
+func encodeTable[V any](m map[string]V, order *[]string, sizeHint int, value func(e *encoder, v V)) []byte {
+	e := encoder{buf: make([]byte, 0, sizeHint*len(m))}
 	e.uint(uint64(len(m)))
 	for _, k := range inOrder(m, order) {
 		e.str(k)
-		e.str(m[k].Fingerprint)
-		e.str(m[k].Hash)
+		value(&e, m[k])
 	}
 	return e.buf
 }
 
-func decodePageStates(d *decoder, order *[]string) map[string]pageState {
-	n := d.count(3)
-	m := make(map[string]pageState, n)
+// decodeTable reads what encodeTable wrote; minBytes is the least an
+// entry takes.
+func decodeTable[V any](d *decoder, order *[]string, minBytes int, value func(d *decoder) V) map[string]V {
+	n := d.count(minBytes)
+	m := make(map[string]V, n)
 	*order = make([]string, 0, n)
 	for range n {
 		k := d.key(order)
-		m[k] = pageState{Fingerprint: d.str(), Hash: d.str()}
+		m[k] = value(d)
 	}
 	return m
 }
 
+func encodePageStates(m map[string]pageState, order *[]string) []byte {
+	return encodeTable(m, order, 128, func(e *encoder, ps pageState) {
+		e.str(ps.Fingerprint)
+		e.str(ps.Hash)
+	})
+}
+
+func decodePageStates(d *decoder, order *[]string) map[string]pageState {
+	return decodeTable(d, order, 3, func(d *decoder) pageState {
+		return pageState{Fingerprint: d.str(), Hash: d.str()}
+	})
+}
+
 func encodeStamps(m map[string]fileStamp, order *[]string) []byte {
-	e := encoder{buf: make([]byte, 0, 128*len(m))}
-	e.uint(uint64(len(m)))
-	for _, k := range inOrder(m, order) {
-		st := m[k]
-		e.str(k)
+	return encodeTable(m, order, 128, func(e *encoder, st fileStamp) {
 		e.int(st.Size)
 		e.int(st.ModTime)
 		e.str(st.Hash)
 		e.int(st.Seen)
-	}
-	return e.buf
+	})
 }
 
 func decodeStamps(d *decoder, order *[]string) map[string]fileStamp {
-	n := d.count(5)
-	m := make(map[string]fileStamp, n)
-	*order = make([]string, 0, n)
-	for range n {
-		k := d.key(order)
-		m[k] = fileStamp{Size: d.int64(), ModTime: d.int64(), Hash: d.str(), Seen: d.int64()}
-	}
-	return m
+	return decodeTable(d, order, 5, func(d *decoder) fileStamp {
+		return fileStamp{Size: d.int64(), ModTime: d.int64(), Hash: d.str(), Seen: d.int64()}
+	})
 }
 
 func encodeImages(m map[string]knownImage, order *[]string) []byte {
-	e := encoder{buf: make([]byte, 0, 64*len(m))}
-	e.uint(uint64(len(m)))
-	for _, k := range inOrder(m, order) {
-		im := m[k]
-		e.str(k)
+	return encodeTable(m, order, 64, func(e *encoder, im knownImage) {
 		e.int(im.ModTime)
 		e.int(im.Size)
 		e.int(int64(im.W))
 		e.int(int64(im.H))
-	}
-	return e.buf
+	})
 }
 
 func decodeImages(d *decoder, order *[]string) map[string]knownImage {
-	n := d.count(5)
-	m := make(map[string]knownImage, n)
-	*order = make([]string, 0, n)
-	for range n {
-		k := d.key(order)
-		m[k] = knownImage{ModTime: d.int64(), Size: d.int64(), W: d.int(), H: d.int()}
-	}
-	return m
+	return decodeTable(d, order, 5, func(d *decoder) knownImage {
+		return knownImage{ModTime: d.int64(), Size: d.int64(), W: d.int(), H: d.int()}
+	})
 }
 
 func encodeChunks(m map[string]searchChunk, order *[]string) []byte {
-	e := encoder{buf: make([]byte, 0, 512*len(m))}
-	e.uint(uint64(len(m)))
-	for _, k := range inOrder(m, order) {
-		e.str(k)
-		e.uint(uint64(len(m[k].Keys)))
-		for _, key := range m[k].Keys {
-			e.str(key)
-		}
-		e.str(m[k].Hash)
-	}
-	return e.buf
+	return encodeTable(m, order, 512, func(e *encoder, ch searchChunk) {
+		encodeList(e, ch.Keys, (*encoder).str)
+		e.str(ch.Hash)
+	})
 }
 
 func decodeChunks(d *decoder, order *[]string) map[string]searchChunk {
-	n := d.count(3)
-	m := make(map[string]searchChunk, n)
-	*order = make([]string, 0, n)
-	for range n {
-		k := d.key(order)
-		var ch searchChunk
-		if n := d.count(1); n > 0 {
-			ch.Keys = make([]string, n)
-			for i := range ch.Keys {
-				ch.Keys[i] = d.str()
-			}
-		}
-		ch.Hash = d.str()
-		m[k] = ch
-	}
-	return m
+	return decodeTable(d, order, 3, func(d *decoder) searchChunk {
+		return searchChunk{Keys: decodeList[[]string](d, 1, (*decoder).str), Hash: d.str()}
+	})
 }
 
 // encodeTerms writes the keys of the terms of posts with their lengths,
@@ -445,12 +400,11 @@ func encodeTerms(m map[string]search.Terms, order *[]string) sectionBody {
 
 func decodeTerms(d *decoder, order *[]string) map[string]search.Terms {
 	n := d.count(2)
-	keys := make([]string, n)
 	ends := make([]uint64, n)
 	end := uint64(0)
 	*order = make([]string, 0, n)
-	for i := range keys {
-		keys[i] = d.key(order)
+	for i := range n {
+		d.key(order)
 		next := end + d.uint()
 		// The blob follows: no post's terms end beyond the data.
 		if next < end || next > uint64(len(d.s)) {
@@ -463,7 +417,7 @@ func decodeTerms(d *decoder, order *[]string) map[string]search.Terms {
 	d.s = d.s[end:]
 	m := make(map[string]search.Terms, n)
 	start := uint64(0)
-	for i, k := range keys {
+	for i, k := range *order {
 		m[k] = search.TermsFromBinary(blob[start:ends[i]])
 		start = ends[i]
 	}

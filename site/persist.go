@@ -1,6 +1,7 @@
 package site
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -9,9 +10,9 @@ import (
 	"io/fs"
 	"strings"
 	"sync"
+	"unsafe"
 
 	"github.com/nashra-press/nashra/site/search"
-	"unsafe"
 )
 
 // The cache on disk: Save writes it after a successful build and
@@ -140,26 +141,16 @@ func ReadCache(r io.Reader, version string) (*Cache, error) {
 
 // readAll reads r to its end, in one read when r can tell its size.
 func readAll(r io.Reader) ([]byte, error) {
-	size := 64 << 10
+	var buf bytes.Buffer
 	if f, ok := r.(interface{ Stat() (fs.FileInfo, error) }); ok {
 		if info, err := f.Stat(); err == nil && info.Mode().IsRegular() && info.Size() < 1<<40 {
-			size = int(info.Size()) + 1 // and one byte to see the end
+			// Room for the file and for the read that finds its end,
+			// which ReadFrom makes with at least MinRead bytes free.
+			buf.Grow(int(info.Size()) + bytes.MinRead)
 		}
 	}
-	buf := make([]byte, 0, size)
-	for {
-		n, err := r.Read(buf[len(buf):cap(buf)])
-		buf = buf[:len(buf)+n]
-		if err == io.EOF {
-			return buf, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		if len(buf) == cap(buf) {
-			buf = append(buf, 0)[:len(buf)] // let append grow it
-		}
-	}
+	_, err := buf.ReadFrom(r)
+	return buf.Bytes(), err
 }
 
 // decodeCache decodes the bytes of a cache file. The strings of the
@@ -181,14 +172,9 @@ func decodeCache(data []byte, version string) (*Cache, error) {
 	starts, ends := make([]int, len(sections)), make([]int, len(sections))
 	sums := make([]uint32, len(sections))
 	for i := range sections {
-		n := d.uint()
-		if n > uint64(len(d.s)) {
-			d.fail()
-			break
-		}
-		starts[i] = len(all) - len(d.s)
-		ends[i] = starts[i] + int(n)
-		d.s = d.s[n:]
+		body := d.str()
+		ends[i] = len(all) - len(d.s)
+		starts[i] = ends[i] - len(body)
 		sums[i] = d.uint32()
 	}
 	if err := d.end(); err != nil {

@@ -14,6 +14,7 @@ import (
 	"runtime"
 	"runtime/pprof"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/nashra-press/nashra/layouts"
@@ -60,8 +61,11 @@ func (b *buildFlags) cacheFile() string {
 
 // binaryVersion identifies this build of nashra for the build cache: its
 // version and the executable's size and modification time, so a cache
-// written by any other build of nashra is never used.
-func binaryVersion() string {
+// written by any other build of nashra is never used. It is taken once,
+// when build or watch goes to read the cache: a cache saved later, as when
+// watch stops, is tagged as the build of nashra that wrote it even if the
+// executable was replaced meanwhile, and the executable is looked up once.
+var binaryVersion = sync.OnceValue(func() string {
 	v := versionString()
 	if exe, err := os.Executable(); err == nil {
 		if info, err := os.Stat(exe); err == nil {
@@ -69,7 +73,7 @@ func binaryVersion() string {
 		}
 	}
 	return v
-}
+})
 
 // readCache loads the build cache; a missing or stale one gives an empty
 // cache.
@@ -77,12 +81,13 @@ func readCache(file string) *site.Cache {
 	if file == "" {
 		return site.NewCache()
 	}
+	version := binaryVersion() // now, even if there is no cache to read yet
 	f, err := os.Open(file)
 	if err != nil {
 		return site.NewCache()
 	}
 	defer f.Close()
-	c, _ := site.ReadCache(f, binaryVersion())
+	c, _ := site.ReadCache(f, version)
 	return c
 }
 
