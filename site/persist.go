@@ -1,7 +1,6 @@
 package site
 
 import (
-	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -141,16 +140,26 @@ func ReadCache(r io.Reader, version string) (*Cache, error) {
 
 // readAll reads r to its end, in one read when r can tell its size.
 func readAll(r io.Reader) ([]byte, error) {
-	var buf bytes.Buffer
+	size := 64 << 10
 	if f, ok := r.(interface{ Stat() (fs.FileInfo, error) }); ok {
 		if info, err := f.Stat(); err == nil && info.Mode().IsRegular() && info.Size() < 1<<40 {
-			// Room for the file and for the read that finds its end,
-			// which ReadFrom makes with at least MinRead bytes free.
-			buf.Grow(int(info.Size()) + bytes.MinRead)
+			size = int(info.Size()) + 1 // and one byte to see the end
 		}
 	}
-	_, err := buf.ReadFrom(r)
-	return buf.Bytes(), err
+	buf := make([]byte, 0, size)
+	for {
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)] // let append grow it
+		}
+	}
 }
 
 // decodeCache decodes the bytes of a cache file. The strings of the
