@@ -77,8 +77,10 @@ func NewCache() *Cache {
 
 // cachedPost is what is known about one post file.
 type cachedPost struct {
-	hash  string
-	post  *Post     // parsed metadata (a template: copied for each build)
+	hash string
+	// post is the post parsed from the file, as filled in by the last
+	// build that used it: its parsed method gives what the file says.
+	post  *Post
 	diags diag.List // problems found while parsing
 
 	// rendered is true when the fields below come from a conversion of

@@ -243,7 +243,7 @@ func (d *decoder) cachedPost(p *cachedPost) bool {
 
 // meta writes what parsing a post's front matter yields.
 func (e *encoder) meta(p *Post) {
-	for _, s := range []string{p.File, p.Bundle, p.Slug, p.Title, p.Author, p.Summary, p.Hash, p.coverAlt} {
+	for _, s := range []string{p.File, p.Bundle, p.Slug, p.Title, p.Author, p.givenSummary(), p.Hash, p.coverAlt} {
 		e.str(s)
 	}
 	e.time(p.Date)

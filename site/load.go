@@ -319,8 +319,11 @@ func loadAll(src fs.FS, cfg Config, opts LoadOptions, cache *Cache) (*Content, d
 		}
 		parsed[i] = fresh
 		if parsed[i] == nil && e.post != nil {
-			p := *e.post
-			parsed[i] = &p
+			// The entry's post was last this post in an earlier build:
+			// take what its file says, and let the entry hold the post
+			// of this build from now on.
+			parsed[i] = e.post.parsed()
+			e.post = parsed[i]
 		}
 		perFile[i] = e.diags
 		if parsed[i] != nil {
@@ -528,8 +531,7 @@ func reuse(src fs.FS, cfg *Config, opts LoadOptions, cache *Cache) (*Content, di
 			return nil, nil, false
 		}
 		if p == nil {
-			cp := *e.post
-			p = &cp
+			p = e.post.parsed()
 		}
 		if p.Slug != old.Slug || p.Draft != old.Draft || !p.Date.Equal(old.Date) || p.Bundle != old.Bundle ||
 			!slices.EqualFunc(p.tagNames, old.tagNames, func(a, b tagRef) bool { return a.Name == b.Name }) ||
@@ -606,11 +608,9 @@ func readPost(src fs.FS, file string, cfg *Config, cache *Cache, state fileState
 		return e, nil, nil
 	}
 	p, d := parsePost(file, data, hash, cfg, br)
-	e = &cachedPost{hash: hash, diags: d}
-	if p != nil {
-		tmpl := *p
-		e.post = &tmpl
-	}
+	// The entry holds the post this build goes on to fill in: what the
+	// file says is taken from it with parsed.
+	e = &cachedPost{hash: hash, diags: d, post: p}
 	cache.put(file, e)
 	return e, p, nil
 }

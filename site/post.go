@@ -89,6 +89,31 @@ type Post struct {
 	slugPos   position
 }
 
+// parsed returns a new Post holding what parsePost found in p's file,
+// without anything a build filled in since (its URL, tags, body, the
+// summary made from the body...). The build cache keeps the post a build
+// filled in, and the next build starts from its parsed copy, so that a
+// cold build holds one Post for each file, not two.
+func (p *Post) parsed() *Post {
+	return &Post{
+		File: p.File, Bundle: p.Bundle, Hash: p.Hash, size: p.size,
+		bodyStart: p.bodyStart, bodyLine: p.bodyLine,
+		Title: p.Title, Date: p.Date, Updated: p.Updated, Author: p.Author, Draft: p.Draft,
+		Slug: p.Slug, slugGiven: p.slugGiven, slugPos: p.slugPos,
+		Summary: p.givenSummary(), summaryGiven: p.summaryGiven,
+		tagNames: p.tagNames, keyPos: p.keyPos, // never changed after parsing
+		coverRef: p.coverRef, coverAlt: p.coverAlt,
+	}
+}
+
+// givenSummary is the summary written in the front matter, or "".
+func (p *Post) givenSummary() string {
+	if !p.summaryGiven {
+		return ""
+	}
+	return p.Summary
+}
+
 // Image is an image shown on a page, with its size when known.
 type Image struct {
 	URL           string
