@@ -307,12 +307,13 @@ func loadAll(src fs.FS, cfg Config, opts LoadOptions, cache *Cache) (*Content, d
 	entries := make(map[*Post]*cachedPost, len(files))
 	var entriesMu sync.Mutex
 	perFile := make([]diag.List, len(files))
-	// The front matter parser's readers, reused: 4 KB for each post.
-	readers := sync.Pool{New: func() any { return bufio.NewReader(nil) }}
+	// The buffers of readPost, reused: the file's bytes and the front
+	// matter parser's reader (4 KB) for each post.
+	readers := sync.Pool{New: func() any { return &postReader{br: bufio.NewReader(nil)} }}
 	parallel(len(files), func(i int) {
-		br := readers.Get().(*bufio.Reader)
-		e, fresh, d := readPost(src, files[i], &cfg, cache, state(files[i]), br)
-		readers.Put(br)
+		rd := readers.Get().(*postReader)
+		e, fresh, d := readPost(src, files[i], &cfg, cache, state(files[i]), rd)
+		readers.Put(rd)
 		if e == nil {
 			perFile[i] = d
 			return
@@ -582,8 +583,8 @@ func reuse(src fs.FS, cfg *Config, opts LoadOptions, cache *Cache) (*Content, di
 // parsed anew (then fresh is the parsed post, with its markdown). A file
 // that cannot be read yields a nil entry and the problem.
 //
-// br, when not nil, is a reader for the front matter parser to reuse.
-func readPost(src fs.FS, file string, cfg *Config, cache *Cache, state fileState, br *bufio.Reader) (e *cachedPost, fresh *Post, diags diag.List) {
+// rd, when not nil, holds buffers to reuse.
+func readPost(src fs.FS, file string, cfg *Config, cache *Cache, state fileState, rd *postReader) (e *cachedPost, fresh *Post, diags diag.List) {
 	if state == unchanged {
 		if e = cache.known(file); e != nil {
 			return e, nil, nil
@@ -597,22 +598,35 @@ func readPost(src fs.FS, file string, cfg *Config, cache *Cache, state fileState
 			}
 		}
 	}
-	data, err := fs.ReadFile(src, file)
+	if rd == nil {
+		rd = &postReader{}
+	}
+	// Nothing parsePost keeps refers to data: strings are copies.
+	data, err := readFileTo(src, file, rd.buf)
 	if err != nil {
 		diags.Errorf(file, 0, 0, "", "cannot read the file: %v", err)
 		return nil, nil, diags
 	}
+	rd.buf = data[:0]
 	hash := contentHash(data)
 	cache.stamp(file, info, hash)
 	if e = cache.get(file, hash); e != nil {
 		return e, nil, nil
 	}
-	p, d := parsePost(file, data, hash, cfg, br)
+	p, d := parsePost(file, data, hash, cfg, rd.br)
 	// The entry holds the post this build goes on to fill in: what the
 	// file says is taken from it with parsed.
 	e = &cachedPost{hash: hash, diags: d, post: p}
 	cache.put(file, e)
 	return e, p, nil
+}
+
+// postReader holds what readPost reuses from one post to the next: the
+// buffer it reads the file into and the front matter parser's reader
+// (nil for a new one each time).
+type postReader struct {
+	buf []byte
+	br  *bufio.Reader
 }
 
 // walkSources lists the regular files under posts/ and static/, sorted,
