@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"html"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
+	"sync"
+	"unsafe"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
@@ -42,7 +45,8 @@ type Extension struct{}
 
 // Extend implements goldmark.Extender.
 func (Extension) Extend(m goldmark.Markdown) {
-	m.Parser().AddOptions(parser.WithASTTransformers(util.Prioritized(transformer{}, 500)))
+	t := transformer{walkers: &sync.Pool{New: func() any { return new(walker) }}}
+	m.Parser().AddOptions(parser.WithASTTransformers(util.Prioritized(t, 500)))
 	m.Renderer().AddOptions(renderer.WithNodeRenderers(util.Prioritized(nodeRenderer{}, 100)))
 }
 
@@ -98,12 +102,19 @@ func DirOfLang(tag string) Direction {
 	return LTR
 }
 
-type transformer struct{}
+// transformer isolates the runs of a document. Its walkers, with the
+// buffers they have grown, are reused from one document to the next.
+type transformer struct {
+	walkers *sync.Pool
+}
 
 // Transform implements parser.ASTTransformer.
-func (transformer) Transform(doc *ast.Document, reader text.Reader, pc parser.Context) {
-	src := reader.Source()
-	walkBlocks(doc, RTL, src)
+func (t transformer) Transform(doc *ast.Document, reader text.Reader, pc parser.Context) {
+	w := t.walkers.Get().(*walker)
+	w.src = reader.Source()
+	w.walkBlocks(doc, RTL)
+	w.src = nil
+	t.walkers.Put(w)
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if entering && n.Kind() == ast.KindCodeSpan {
 			n.SetAttributeString("dir", []byte("ltr"))
@@ -112,14 +123,54 @@ func (transformer) Transform(doc *ast.Document, reader text.Reader, pc parser.Co
 	})
 }
 
+// walker walks the blocks of one document, src. Paragraph after
+// paragraph, isolateRuns takes its working slices from free and gives
+// them back when done, so that they are made once per walker, not once
+// per paragraph; a stack, as isolateRuns nests (recurseInline).
+type walker struct {
+	src  []byte
+	free []*runScratch
+}
+
+// runScratch holds the working slices of one isolateRuns.
+type runScratch struct {
+	items    []item
+	units    []unit
+	combined []byte
+	snapped  []Span
+	pieces   []piece
+}
+
+// scratch returns working slices, emptied, for one isolateRuns; release
+// gives them back.
+func (w *walker) scratch() *runScratch {
+	n := len(w.free)
+	if n == 0 {
+		return new(runScratch)
+	}
+	sc := w.free[n-1]
+	w.free = w.free[:n-1]
+	sc.items, sc.units, sc.combined, sc.snapped, sc.pieces = sc.items[:0], sc.units[:0], sc.combined[:0], sc.snapped[:0], sc.pieces[:0]
+	return sc
+}
+
+// release gives back the slices of scratch, dropping the nodes they
+// point to.
+func (w *walker) release(sc *runScratch) {
+	clear(sc.items[:cap(sc.items)])
+	clear(sc.pieces[:cap(sc.pieces)])
+	w.free = append(w.free, sc)
+}
+
 // walkBlocks visits the blocks under n, in text of direction dir.
-func walkBlocks(n ast.Node, dir Direction, src []byte) {
+func (w *walker) walkBlocks(n ast.Node, dir Direction) {
+	src := w.src
 	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
 		switch c.Kind() {
 		case ast.KindParagraph, ast.KindHeading:
-			textBlock(c, dir, src, true)
+			w.textBlock(c, dir, true)
 		case ast.KindTextBlock:
-			textBlock(c, dir, src, false)
+			w.textBlock(c, dir, false)
 		case east.KindTableCell:
 			cellDir := dir
 			if lang := trimMarker(c, src); lang != "" {
@@ -127,11 +178,11 @@ func walkBlocks(n ast.Node, dir Direction, src []byte) {
 				c.SetAttributeString("lang", []byte(lang))
 				c.SetAttributeString("dir", []byte(cellDir.String()))
 			}
-			isolateInline(c, cellDir, src)
+			w.isolateInline(c, cellDir)
 		case ast.KindCodeBlock, ast.KindFencedCodeBlock, ast.KindHTMLBlock, ast.KindThematicBreak:
 		default:
 			if c.Type() == ast.TypeBlock {
-				walkBlocks(c, dir, src)
+				w.walkBlocks(c, dir)
 			}
 		}
 	}
@@ -142,7 +193,8 @@ func walkBlocks(n ast.Node, dir Direction, src []byte) {
 // attrs says whether the block's element takes the attributes itself
 // (<p>, <h2>); otherwise (a tight list item's text) its content is
 // wrapped in an Isolate.
-func textBlock(b ast.Node, dir Direction, src []byte, attrs bool) {
+func (w *walker) textBlock(b ast.Node, dir Direction, attrs bool) {
+	src := w.src
 	if dir == RTL && !mayHoldRuns(b, src) {
 		// No marker (it has ASCII letters), not wholly left-to-right,
 		// and no run to isolate: most Arabic list items and headings.
@@ -157,7 +209,7 @@ func textBlock(b ast.Node, dir Direction, src []byte, attrs bool) {
 		blockDir, lang = LTR, LangOf(nodeText(b, src))
 	}
 	if lang == "" && blockDir == dir {
-		isolateRuns(b, dir, src)
+		w.isolateRuns(b, dir)
 		return
 	}
 	container := b
@@ -177,7 +229,7 @@ func textBlock(b ast.Node, dir Direction, src []byte, attrs bool) {
 		b.AppendChild(b, iso)
 		container = iso
 	}
-	isolateRuns(container, blockDir, src)
+	w.isolateRuns(container, blockDir)
 	if blockDir == LTR {
 		englishQuotes(container)
 	}
@@ -269,15 +321,18 @@ type unit struct {
 // isolateInline wraps the opposite-direction runs among the children of
 // container, which is in text of direction dir, and recurses into the
 // elements left outside the runs.
-func isolateInline(container ast.Node, dir Direction, src []byte) {
-	if dir == RTL && !mayHoldRuns(container, src) {
+func (w *walker) isolateInline(container ast.Node, dir Direction) {
+	if dir == RTL && !mayHoldRuns(container, w.src) {
 		return
 	}
-	isolateRuns(container, dir, src)
+	w.isolateRuns(container, dir)
 }
 
 // isolateRuns is isolateInline without its first check.
-func isolateRuns(container ast.Node, dir Direction, src []byte) {
+func (w *walker) isolateRuns(container ast.Node, dir Direction) {
+	src := w.src
+	sc := w.scratch()
+	defer w.release(sc)
 	// Size items and the combined text first: they would otherwise
 	// grow several times for a long paragraph.
 	n, size := 0, 0
@@ -291,7 +346,7 @@ func isolateRuns(container ast.Node, dir Direction, src []byte) {
 	if n == 0 {
 		return
 	}
-	items := make([]item, 0, n)
+	items := slices.Grow(sc.items, n)
 	for c := container.FirstChild(); c != nil; c = c.NextSibling() {
 		items = append(items, item{node: c, span: -1})
 	}
@@ -300,14 +355,13 @@ func isolateRuns(container ast.Node, dir Direction, src []byte) {
 	if dir == LTR {
 		own, hardMark = IsLTRLetter, "a"
 	}
-	var combined strings.Builder
-	combined.Grow(size)
-	units := make([]unit, 0, n+4)
+	combined := slices.Grow(sc.combined, size)
+	units := slices.Grow(sc.units, n+4)
 	add := func(i int, s string, u unit) {
 		u.item = i
-		u.cStart = combined.Len()
-		combined.WriteString(s)
-		u.cEnd = combined.Len()
+		u.cStart = len(combined)
+		combined = append(combined, s...)
+		u.cEnd = len(combined)
 		units = append(units, u)
 	}
 	for i := range items {
@@ -320,16 +374,16 @@ func isolateRuns(container ast.Node, dir Direction, src []byte) {
 			}
 			items[i].text = true
 			textUnits(src, n.Segment.Start, n.Segment.Stop, func(decoded string, a, b int) {
-				u := unit{item: i, sStart: a, sEnd: b, cStart: combined.Len()}
+				u := unit{item: i, sStart: a, sEnd: b, cStart: len(combined)}
 				if decoded == "" {
 					// Plain text, the same in the source and combined:
 					// it may be cut anywhere.
-					combined.Write(src[a:b])
+					combined = append(combined, src[a:b]...)
 					u.split = true
 				} else {
-					combined.WriteString(decoded)
+					combined = append(combined, decoded...)
 				}
-				u.cEnd = combined.Len()
+				u.cEnd = len(combined)
 				units = append(units, u)
 			})
 			if n.SoftLineBreak() || n.HardLineBreak() {
@@ -354,9 +408,13 @@ func isolateRuns(container ast.Node, dir Direction, src []byte) {
 			}
 		}
 	}
-	spans := Spans(combined.String(), dir)
+	// The slices go back to sc, grown, for the next paragraph.
+	sc.items, sc.units, sc.combined = items, units, combined
+	// Spans keeps nothing of the string, which lives only as long as
+	// this call leaves combined alone.
+	spans := Spans(unsafe.String(unsafe.SliceData(combined), len(combined)), dir)
 	if len(spans) == 0 {
-		recurseInline(items, dir, src)
+		w.recurseInline(items, dir)
 		return
 	}
 	// unitAt returns the unit that holds combined offset c.
@@ -369,7 +427,7 @@ func isolateRuns(container ast.Node, dir Direction, src []byte) {
 	}
 	// Snap the spans outwards to whole units where a unit cannot be cut,
 	// then merge the ones that now touch.
-	snapped := make([]Span, 0, len(spans))
+	snapped := slices.Grow(sc.snapped, len(spans))
 	for _, sp := range spans {
 		if u := unitAt(sp.Start); u != nil && !u.split && u.cStart < sp.Start {
 			sp.Start = u.cStart
@@ -391,14 +449,11 @@ func isolateRuns(container ast.Node, dir Direction, src []byte) {
 		}
 		return -1
 	}
+	sc.snapped = snapped
 	// Rebuild the children: Text nodes cut at span edges, each span's
-	// pieces moved into an Isolate.
-	type piece struct {
-		node ast.Node
-		span int
-	}
-	// Each span cuts at most two Text nodes.
-	pieces := make([]piece, 0, len(items)+2*len(snapped))
+	// pieces moved into an Isolate. Each span cuts at most two Text
+	// nodes.
+	pieces := slices.Grow(sc.pieces, len(items)+2*len(snapped))
 	first := 0 // the first unit of the current item
 	for idx := range items {
 		it := &items[idx]
@@ -480,6 +535,7 @@ func isolateRuns(container ast.Node, dir Direction, src []byte) {
 		lastText.SetSoftLineBreak(soft)
 		lastText.SetHardLineBreak(hard)
 	}
+	sc.pieces = pieces
 	container.RemoveChildren(container)
 	opposite := dir.Opposite()
 	lang := ""
@@ -500,11 +556,18 @@ func isolateRuns(container ast.Node, dir Direction, src []byte) {
 		}
 		iso.AppendChild(iso, p.node)
 	}
-	recurseInline(items, dir, src)
+	w.recurseInline(items, dir)
+}
+
+// piece is a child of a container being rebuilt, with the span it goes
+// in, or -1.
+type piece struct {
+	node ast.Node
+	span int
 }
 
 // recurseInline isolates runs inside the elements that no span holds.
-func recurseInline(items []item, dir Direction, src []byte) {
+func (w *walker) recurseInline(items []item, dir Direction) {
 	for _, it := range items {
 		if it.text || it.span >= 0 {
 			continue
@@ -514,7 +577,7 @@ func recurseInline(items []item, dir Direction, src []byte) {
 			continue
 		}
 		if it.node.FirstChild() != nil {
-			isolateInline(it.node, dir, src)
+			w.isolateInline(it.node, dir)
 		}
 	}
 }
