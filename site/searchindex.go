@@ -72,8 +72,10 @@ type searchIndex struct {
 	// ids numbers the posts oldest first: c.Posts is newest first.
 	ids map[*Post]int
 	// analyzers holds idle analyzers, one per goroutine at most: each
-	// remembers the words it has seen.
-	analyzers chan *search.Analyzer
+	// remembers the words it has seen. They number the terms of the
+	// posts in vocabulary, which halves the memory the terms take.
+	analyzers  chan *search.Analyzer
+	vocabulary *search.Vocabulary
 	// buffers recycles the buffers of records and chunks.
 	buffers sync.Pool
 
@@ -95,8 +97,8 @@ type searchIndex struct {
 func newSearchIndex(c *Content, out Output, cache *Cache) *searchIndex {
 	n := len(c.Posts)
 	s := &searchIndex{c: c, out: out, cache: cache, ids: make(map[*Post]int, n),
-		analyzers: make(chan *search.Analyzer, runtime.GOMAXPROCS(0)),
-		keys:      make([]string, n), rkeys: make([]string, n), terms: make([]search.Terms, n),
+		analyzers: make(chan *search.Analyzer, runtime.GOMAXPROCS(0)), vocabulary: search.NewVocabulary(),
+		keys: make([]string, n), rkeys: make([]string, n), terms: make([]search.Terms, n),
 		known: make([]bool, n), records: make([][]byte, n), pooled: make([]*[]byte, n)}
 	s.buffers.New = func() any { return new([]byte) }
 	size := 0
@@ -161,7 +163,7 @@ func (s *searchIndex) converted(p *Post) {
 		select {
 		case a = <-s.analyzers:
 		default:
-			a = search.NewAnalyzer()
+			a = s.vocabulary.NewAnalyzer()
 		}
 		body := []string{p.Text}
 		if p.summaryGiven {

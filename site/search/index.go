@@ -30,7 +30,13 @@ type Terms struct {
 	// marks and digits, never of bytes below 0x20, so the flag bytes
 	// delimit them. The terms are packed (pack.go): Arabic letters take
 	// one byte each.
-	blob string
+	//
+	// With shared set, blob holds the terms' numbers there instead
+	// (Vocabulary.sharedTerms), and size is the length of the terms
+	// written out as above.
+	blob   string
+	shared *Vocabulary
+	size   int
 }
 
 // AnalyzeDoc analyses a document whose title and tags are heading and
@@ -67,6 +73,13 @@ type Analyzer struct {
 	wordsSeen, stemsSeen []int32
 	blob, packed         []byte  // reused for each document's terms
 	scan                 scanner // reused for each new chunk
+
+	// shared, when not nil, numbers the terms of the documents' Terms;
+	// stemGlobal and stemLen are each stem's number there and the
+	// length of the packed stem, by stem number.
+	shared     *Vocabulary
+	stemGlobal []uint32
+	stemLen    []int32
 }
 
 // seen is where a word or a stem was seen in the current document: gen
@@ -87,6 +100,10 @@ type vocabWord struct {
 	// the exact form of a word that is one of its own stems is recorded
 	// in the stem dictionary.
 	self int32
+	// global and packedLen are, with a Vocabulary and when self is -1,
+	// the word's number in it and the length of the packed word.
+	global    uint32
+	packedLen int32
 }
 
 // NewAnalyzer returns an Analyzer that knows no word yet.
@@ -113,12 +130,20 @@ func (a *Analyzer) word(norm []byte) int32 {
 			a.stemID[s] = sid
 			a.stems = append(a.stems, s)
 			a.stemSeen = append(a.stemSeen, seen{})
+			if a.shared != nil {
+				g, n := a.globalNumber(s)
+				a.stemGlobal = append(a.stemGlobal, g)
+				a.stemLen = append(a.stemLen, n)
+			}
 		}
 		w.stems[w.nstems] = sid
 		w.nstems++
 		if s == w.norm {
 			w.self = sid
 		}
+	}
+	if a.shared != nil && w.self < 0 {
+		w.global, w.packedLen = a.globalNumber(w.norm)
 	}
 	id := a.words.add(w.norm, k, h, 0)
 	a.vocab = append(a.vocab, w)
@@ -249,6 +274,9 @@ func (a *Analyzer) Doc(heading, body []string) Terms {
 			}
 		}
 	}
+	if a.shared != nil {
+		return a.sharedTerms()
+	}
 	// The order of the terms does not matter: Dictionaries sorts them.
 	blob := a.blob[:0]
 	for _, sid := range a.stemsSeen {
@@ -281,6 +309,11 @@ func (t Terms) dict(dict int) map[string]uint8 {
 // each calls fn for every term of a dictionary, packed: 0 for stems, 1
 // for words.
 func (t Terms) each(dict int, fn func(packed string, flags uint8)) {
+	if t.shared != nil {
+		list := t.shared.list()
+		t.eachNumber(dict, func(id uint32, flags uint8) { fn(list[id], flags) })
+		return
+	}
 	b := t.blob
 	if i := strings.IndexByte(b, 0); i >= 0 {
 		if dict == 0 {
@@ -299,11 +332,21 @@ func (t Terms) each(dict int, fn func(packed string, flags uint8)) {
 }
 
 // Len is the length of the terms' encoding (AppendBinary).
-func (t Terms) Len() int { return len(t.blob) }
+func (t Terms) Len() int {
+	if t.shared != nil {
+		return t.size
+	}
+	return len(t.blob)
+}
 
 // AppendBinary appends the terms' encoding to b (encoding.BinaryAppender),
 // for a cache on disk.
-func (t Terms) AppendBinary(b []byte) ([]byte, error) { return append(b, t.blob...), nil }
+func (t Terms) AppendBinary(b []byte) ([]byte, error) {
+	if t.shared != nil {
+		return t.appendWritten(b), nil
+	}
+	return append(b, t.blob...), nil
+}
 
 // TermsFromBinary returns the terms that AppendBinary encoded in data,
 // without copying it: a cache on disk decodes the terms of every post as
@@ -475,6 +518,9 @@ func Dictionaries(terms []Terms, opts Options) *Dicts {
 // exact size: grown term by term, they took about four times the memory
 // in all, most of it garbage, at the moment the build's heap is largest.
 func collectPostings(terms []Terms, dict int) []postings {
+	if v := sharedVocabulary(terms); v != nil {
+		return collectNumbered(terms, dict, v)
+	}
 	index := map[string]int32{} // packed term -> its number
 	var counts []uint32
 	for _, t := range terms {

@@ -256,7 +256,8 @@ func corpusTerms(b *testing.B) ([]Terms, [][2]string) {
 	if err != nil || len(files) == 0 {
 		b.Fatalf("no posts in %s: %v", dir, err)
 	}
-	a := NewAnalyzer()
+	// Numbered in a Vocabulary, as a build's are.
+	a := NewVocabulary().NewAnalyzer()
 	var terms []Terms
 	var texts [][2]string
 	for _, f := range files {

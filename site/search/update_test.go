@@ -106,8 +106,14 @@ func checkUpdate(t *testing.T, before, after []Terms, moves bool, opts Options) 
 
 // TestUpdateDictionaries changes, adds and removes documents at random
 // and compares the updated dictionaries with dictionaries built whole.
+// The terms are those of an Analyzer of its own, then those of one that
+// numbers them in a Vocabulary.
 func TestUpdateDictionaries(t *testing.T) {
-	a := NewAnalyzer()
+	t.Run("written", func(t *testing.T) { testUpdateDictionaries(t, NewAnalyzer()) })
+	t.Run("numbered", func(t *testing.T) { testUpdateDictionaries(t, NewVocabulary().NewAnalyzer()) })
+}
+
+func testUpdateDictionaries(t *testing.T, a *Analyzer) {
 	kept := 0
 	for seed := range 200 {
 		r := rand.New(rand.NewPCG(uint64(seed), 7))
