@@ -189,8 +189,7 @@ func (c *Cache) knownHash(file string, info fs.FileInfo) string {
 	c.mu.Lock()
 	st, ok := c.stamps[file]
 	c.mu.Unlock()
-	if !ok || info == nil || st.Size != info.Size() || st.ModTime != info.ModTime().UnixNano() ||
-		info.ModTime().After(time.Unix(0, st.Seen).Add(-stampMargin)) {
+	if !ok || info == nil || st.Size != info.Size() || st.ModTime != info.ModTime().UnixNano() || !trusted(st) {
 		return ""
 	}
 	return st.Hash
@@ -204,15 +203,33 @@ func (c *Cache) stampedHash(file string) string {
 	return c.stamps[file].Hash
 }
 
-// stamp records a file's content hash with its size and time.
+// stamp records a file's content hash with its size and time. A stamp
+// that says what the recorded one says (same size, time and hash) and that
+// a later build would not trust either (the file is still too recent)
+// teaches nothing: it leaves the cache clean, so that a build with nothing
+// changed shortly after an edit does not save the cache again only to
+// record when the edited file was last hashed.
 func (c *Cache) stamp(file string, info fs.FileInfo, hash string) {
 	if info == nil {
 		return
 	}
+	st := fileStamp{Size: info.Size(), ModTime: info.ModTime().UnixNano(), Hash: hash, Seen: c.buildStart.UnixNano()}
 	c.mu.Lock()
+	defer c.mu.Unlock()
+	old, ok := c.stamps[file]
+	if ok && old.Size == st.Size && old.ModTime == st.ModTime && old.Hash == st.Hash && old.Seen <= st.Seen &&
+		!trusted(st) {
+		return
+	}
 	c.dirty = true
-	c.stamps[file] = fileStamp{Size: info.Size(), ModTime: info.ModTime().UnixNano(), Hash: hash, Seen: c.buildStart.UnixNano()}
-	c.mu.Unlock()
+	c.stamps[file] = st
+}
+
+// trusted reports whether a stamp can stand for its file's content in a
+// build after the one that recorded it: the file was last modified at
+// least stampMargin before that build began.
+func trusted(st fileStamp) bool {
+	return !time.Unix(0, st.ModTime).After(time.Unix(0, st.Seen).Add(-stampMargin))
 }
 
 // Dirty reports whether the cache learnt anything since it was created
