@@ -44,7 +44,7 @@ import (
 
 // cacheVersion changes whenever the meaning of cached data changes, so a
 // cache written by another version of nashra is never used.
-const cacheVersion = "nashra-cache-6"
+const cacheVersion = "nashra-cache-7"
 
 // Output receives the files of a build.
 type Output interface {
@@ -148,10 +148,6 @@ func Generate(ctx context.Context, src fs.FS, out Output, opts Options) (*Result
 	}
 	timer.step("config")
 
-	theme, themeDiags := LoadTheme(LayoutsFS(src, opts.Theme), &cfg)
-	diags = append(diags, themeDiags...)
-	timer.step("layouts")
-
 	cache := opts.Cache
 	if cache == nil {
 		cache = NewCache()
@@ -159,6 +155,13 @@ func Generate(ctx context.Context, src fs.FS, out Output, opts Options) (*Result
 	cache.buildStart = time.Now()
 	rawConfig, _ := fs.ReadFile(src, ConfigFile)
 	cache.reset(contentHash([]byte(fmt.Sprintf("%s\x00%s\x00%s\x00%s", rawConfig, opts.BaseURL, opts.Origin, cacheVersion))))
+
+	theme, themeDiags := loadTheme(LayoutsFS(src, opts.Theme), &cfg, cache.themeParses)
+	diags = append(diags, themeDiags...)
+	if len(themeDiags) == 0 {
+		cache.themeParsed(theme.Fingerprint)
+	}
+	timer.step("layouts")
 
 	ic, iconsDone, icDiags := startIcons(src, &cfg, cache, out)
 	content, loadDiags := Load(src, cfg, opts.LoadOptions, cache)

@@ -57,6 +57,10 @@ type Cache struct {
 	// configSig is the signature of the settings the entries were made
 	// with; a change of settings empties the cache.
 	configSig string
+	// themeOK is the fingerprint of the last theme whose layouts all
+	// parsed without a problem (Theme.Fingerprint): a theme of the same
+	// fingerprint is parsed only as its page kinds are rendered.
+	themeOK string
 	// sources lists the files under posts/ and static/ at the last
 	// build; nil before the first.
 	sources []string
@@ -108,6 +112,7 @@ func (c *Cache) reset(configSig string) {
 		c.searchTerms = map[string]search.Terms{}
 		c.searchChunks = map[string]searchChunk{}
 		c.searchDicts = searchDicts{}
+		c.themeOK = ""
 		c.configSig = configSig
 	}
 }
@@ -230,6 +235,25 @@ func (c *Cache) stamp(file string, info fs.FileInfo, hash string) {
 // least stampMargin before that build began.
 func trusted(st fileStamp) bool {
 	return !time.Unix(0, st.ModTime).After(time.Unix(0, st.Seen).Add(-stampMargin))
+}
+
+// themeParses reports whether a theme of this fingerprint is known to
+// parse without a problem.
+func (c *Cache) themeParses(fingerprint string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.themeOK == fingerprint
+}
+
+// themeParsed records that the theme of this fingerprint parsed without
+// a problem.
+func (c *Cache) themeParsed(fingerprint string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.themeOK != fingerprint {
+		c.themeOK = fingerprint
+		c.dirty = true
+	}
 }
 
 // Dirty reports whether the cache learnt anything since it was created
