@@ -44,7 +44,7 @@ import (
 
 // cacheVersion changes whenever the meaning of cached data changes, so a
 // cache written by another version of nashra is never used.
-const cacheVersion = "nashra-cache-6"
+const cacheVersion = "nashra-cache-7"
 
 // Output receives the files of a build.
 type Output interface {
@@ -148,10 +148,6 @@ func Generate(ctx context.Context, src fs.FS, out Output, opts Options) (*Result
 	}
 	timer.step("config")
 
-	theme, themeDiags := LoadTheme(LayoutsFS(src, opts.Theme), &cfg)
-	diags = append(diags, themeDiags...)
-	timer.step("layouts")
-
 	cache := opts.Cache
 	if cache == nil {
 		cache = NewCache()
@@ -159,6 +155,13 @@ func Generate(ctx context.Context, src fs.FS, out Output, opts Options) (*Result
 	cache.buildStart = time.Now()
 	rawConfig, _ := fs.ReadFile(src, ConfigFile)
 	cache.reset(contentHash([]byte(fmt.Sprintf("%s\x00%s\x00%s\x00%s", rawConfig, opts.BaseURL, opts.Origin, cacheVersion))))
+
+	theme, themeDiags := loadTheme(LayoutsFS(src, opts.Theme), &cfg, cache.themeParses)
+	diags = append(diags, themeDiags...)
+	if len(themeDiags) == 0 {
+		cache.themeParsed(theme.Fingerprint)
+	}
+	timer.step("layouts")
 
 	ic, iconsDone, icDiags := startIcons(src, &cfg, cache, out)
 	content, loadDiags := Load(src, cfg, opts.LoadOptions, cache)
@@ -417,10 +420,13 @@ func writePages(ctx context.Context, theme *Theme, pages []Page, out Output, c *
 		cache.mu.Lock()
 		old, known := cache.pages[pg.Path]
 		cache.mu.Unlock()
-		if known && reuser != nil && (post == nil || post.BodyHash != "") &&
-			old.Fingerprint == pageFingerprint(pg, siteSig) && reuser.Unchanged(pg.Path, old.Hash) {
-			states[i] = old
-			return
+		fingerprint := ""
+		if known && reuser != nil && (post == nil || post.BodyHash != "") {
+			fingerprint = pageFingerprint(pg, siteSig)
+			if old.Fingerprint == fingerprint && reuser.Unchanged(pg.Path, old.Hash) {
+				states[i] = old
+				return
+			}
 		}
 		if post != nil {
 			if l := c.Convert(post); len(l) > 0 {
@@ -448,7 +454,11 @@ func writePages(ctx context.Context, theme *Theme, pages []Page, out Output, c *
 			fail(diag.AsList(err))
 			return
 		}
-		states[i] = pageState{Fingerprint: pageFingerprint(pg, siteSig), Hash: hash}
+		if fingerprint == "" || post != nil {
+			// A post's fingerprint has its body's hash, known only now.
+			fingerprint = pageFingerprint(pg, siteSig)
+		}
+		states[i] = pageState{Fingerprint: fingerprint, Hash: hash}
 		rendered[i] = true
 	}
 	want := make(map[string]bool, len(first))
@@ -520,53 +530,51 @@ func siteSignature(c *Content, theme *Theme) string {
 }
 
 // pageFingerprint identifies what a page shows: if it is unchanged, so is
-// the rendered page. It runs for every page of every build, so it writes
-// its fields with a strings.Builder, not fmt.
+// the rendered page. It runs for every page of every build, so it appends
+// its fields to one buffer, on the stack for most pages, and hashes that.
 func pageFingerprint(pg Page, siteSig string) string {
-	var b strings.Builder
-	b.Grow(512)
-	field := func(parts ...string) {
-		for _, s := range parts {
-			b.WriteString(s)
-			b.WriteByte(0)
-		}
-	}
+	var stack [1024]byte
+	b := stack[:0]
+	field := func(b []byte, s string) []byte { return append(append(b, s...), 0) }
 	d := pg.Data
-	field(siteSig, pg.Path, d.Kind, d.Title, d.Description, d.SearchIndex)
-	post := func(p *Post) {
+	for _, s := range [...]string{siteSig, pg.Path, d.Kind, d.Title, d.Description, d.SearchIndex} {
+		b = field(b, s)
+	}
+	post := func(b []byte, p *Post) []byte {
 		if p == nil {
-			b.WriteString("-\x00")
-			return
+			return append(b, "-\x00"...)
 		}
-		b.WriteString(p.Slug)
-		b.WriteByte(' ')
-		b.WriteString(p.Hash)
+		b = append(b, p.Slug...)
+		b = append(b, ' ')
+		b = append(b, p.Hash...)
 		if c := p.Cover; c != nil {
-			b.WriteByte(' ')
-			b.WriteString(c.URL)
-			b.WriteByte(' ')
-			b.WriteString(strconv.Itoa(c.Width))
-			b.WriteByte('x')
-			b.WriteString(strconv.Itoa(c.Height))
+			b = append(b, ' ')
+			b = append(b, c.URL...)
+			b = append(b, ' ')
+			b = strconv.AppendInt(b, int64(c.Width), 10)
+			b = append(b, 'x')
+			b = strconv.AppendInt(b, int64(c.Height), 10)
 		}
-		b.WriteByte(0)
+		return append(b, 0)
 	}
 	if p := d.Post; p != nil {
-		post(p)
-		b.WriteString(p.BodyHash)
-		post(p.Newer)
-		post(p.Older)
+		b = post(b, p)
+		b = append(b, p.BodyHash...)
+		b = post(b, p.Newer)
+		b = post(b, p.Older)
 	}
 	for _, p := range d.Posts {
-		post(p)
+		b = post(b, p)
 	}
 	if d.Pager != nil {
-		field("pager", strconv.Itoa(d.Pager.Number), strconv.Itoa(d.Pager.Total))
+		b = field(b, "pager")
+		b = field(strconv.AppendInt(b, int64(d.Pager.Number), 10), "")
+		b = field(strconv.AppendInt(b, int64(d.Pager.Total), 10), "")
 	}
 	if d.Tag != nil {
-		field("tag", d.Tag.Slug, d.Tag.Description)
+		b = field(field(field(b, "tag"), d.Tag.Slug), d.Tag.Description)
 	}
-	return contentHash([]byte(b.String()))
+	return contentHash(b)
 }
 
 // writeFiles copies the theme's assets, static files and post assets. A

@@ -57,6 +57,10 @@ type Cache struct {
 	// configSig is the signature of the settings the entries were made
 	// with; a change of settings empties the cache.
 	configSig string
+	// themeOK is the fingerprint of the last theme whose layouts all
+	// parsed without a problem (Theme.Fingerprint): a theme of the same
+	// fingerprint is parsed only as its page kinds are rendered.
+	themeOK string
 	// sources lists the files under posts/ and static/ at the last
 	// build; nil before the first.
 	sources []string
@@ -110,6 +114,7 @@ func (c *Cache) reset(configSig string) {
 		c.searchTerms = map[string]search.Terms{}
 		c.searchChunks = map[string]searchChunk{}
 		c.searchDicts = searchDicts{}
+		c.themeOK = ""
 		c.configSig = configSig
 	}
 }
@@ -191,8 +196,7 @@ func (c *Cache) knownHash(file string, info fs.FileInfo) string {
 	c.mu.Lock()
 	st, ok := c.stamps[file]
 	c.mu.Unlock()
-	if !ok || info == nil || st.Size != info.Size() || st.ModTime != info.ModTime().UnixNano() ||
-		info.ModTime().After(time.Unix(0, st.Seen).Add(-stampMargin)) {
+	if !ok || info == nil || st.Size != info.Size() || st.ModTime != info.ModTime().UnixNano() || !trusted(st) {
 		return ""
 	}
 	return st.Hash
@@ -206,15 +210,52 @@ func (c *Cache) stampedHash(file string) string {
 	return c.stamps[file].Hash
 }
 
-// stamp records a file's content hash with its size and time.
+// stamp records a file's content hash with its size and time. A stamp
+// that says what the recorded one says (same size, time and hash) and that
+// a later build would not trust either (the file is still too recent)
+// teaches nothing: it leaves the cache clean, so that a build with nothing
+// changed shortly after an edit does not save the cache again only to
+// record when the edited file was last hashed.
 func (c *Cache) stamp(file string, info fs.FileInfo, hash string) {
 	if info == nil {
 		return
 	}
+	st := fileStamp{Size: info.Size(), ModTime: info.ModTime().UnixNano(), Hash: hash, Seen: c.buildStart.UnixNano()}
 	c.mu.Lock()
+	defer c.mu.Unlock()
+	old, ok := c.stamps[file]
+	if ok && old.Size == st.Size && old.ModTime == st.ModTime && old.Hash == st.Hash && old.Seen <= st.Seen &&
+		!trusted(st) {
+		return
+	}
 	c.dirty = true
-	c.stamps[file] = fileStamp{Size: info.Size(), ModTime: info.ModTime().UnixNano(), Hash: hash, Seen: c.buildStart.UnixNano()}
-	c.mu.Unlock()
+	c.stamps[file] = st
+}
+
+// trusted reports whether a stamp can stand for its file's content in a
+// build after the one that recorded it: the file was last modified at
+// least stampMargin before that build began.
+func trusted(st fileStamp) bool {
+	return !time.Unix(0, st.ModTime).After(time.Unix(0, st.Seen).Add(-stampMargin))
+}
+
+// themeParses reports whether a theme of this fingerprint is known to
+// parse without a problem.
+func (c *Cache) themeParses(fingerprint string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.themeOK == fingerprint
+}
+
+// themeParsed records that the theme of this fingerprint parsed without
+// a problem.
+func (c *Cache) themeParsed(fingerprint string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.themeOK != fingerprint {
+		c.themeOK = fingerprint
+		c.dirty = true
+	}
 }
 
 // Dirty reports whether the cache learnt anything since it was created

@@ -434,6 +434,8 @@ type smallThings struct {
 	// next build keeps the output's copies when their hashes match.
 	Icons       *diskIcons
 	SearchDicts searchDicts
+	// ThemeOK is Cache.themeOK.
+	ThemeOK string
 }
 
 // diskIcons is a siteIcons without the icons' bytes.
@@ -449,7 +451,7 @@ type diskIcon struct {
 }
 
 func encodeSmall(c *Cache) sectionBody {
-	s := smallThings{SearchDicts: c.searchDicts}
+	s := smallThings{SearchDicts: c.searchDicts, ThemeOK: c.themeOK}
 	if ic := c.icons; ic != nil {
 		s.Icons = &diskIcons{LogoHash: ic.logoHash, SVG: ic.svg}
 		for _, f := range ic.files {
@@ -469,6 +471,7 @@ func decodeSmall(d *decoder, c *Cache) {
 	}
 	d.s = ""
 	c.searchDicts = s.SearchDicts
+	c.themeOK = s.ThemeOK
 	if di := s.Icons; di != nil && len(di.LogoHash) >= 10 {
 		ic := &siteIcons{logoHash: di.LogoHash, version: di.LogoHash[:10], svg: di.SVG}
 		for _, f := range di.Files {

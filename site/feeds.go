@@ -152,21 +152,23 @@ func feedEntries(c *Content, posts []*Post, cache *Cache) (map[*Post]entryHTML, 
 
 // feedFingerprint identifies what a feed shows: when it is the same as in
 // the previous build, the feed's files are too. (A change of settings
-// empties the cache.)
+// empties the cache.) It runs for every feed of every build, so it appends
+// its fields to one buffer and hashes that.
 func feedFingerprint(s feedSpec, icons *siteIcons) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s\x00%s\x00%s\x00", s.dir, s.title, s.subtitle)
+	b := make([]byte, 0, 4096)
+	str := func(b []byte, s string, sep byte) []byte { return append(append(b, s...), sep) }
+	b = str(str(str(b, s.dir, 0), s.title, 0), s.subtitle, 0)
 	if icons != nil {
-		fmt.Fprintf(&b, "icons %s %s\x00", icons.version, icons.svg)
+		b = str(str(append(b, "icons "...), icons.version, ' '), icons.svg, 0)
 	}
 	for _, p := range s.posts {
-		fmt.Fprintf(&b, "%s %s %s\x00", p.Permalink, p.Hash, p.BodyHash)
+		b = str(str(str(b, p.Permalink, ' '), p.Hash, ' '), p.BodyHash, 0)
 		// A tag's label may come from another post's spelling.
 		for _, t := range p.Tags {
-			fmt.Fprintf(&b, "%s %s\x00", t.Slug, t.Label)
+			b = str(str(b, t.Slug, ' '), t.Label, 0)
 		}
 	}
-	return contentHash([]byte(b.String()))
+	return contentHash(b)
 }
 
 // keepFeedBodies asks the posts that the feeds show in full to keep their

@@ -55,6 +55,7 @@ func sampleCache() *Cache {
 	c.searchDicts = searchDicts{Digest: "33", Files: []searchFile{{Path: "search/index.json", Hash: "44"}}}
 	c.icons = &siteIcons{logoHash: "0123456789abcdef", version: "0123456789", svg: "/logo.svg",
 		files: []iconFile{{path: "icons/icon-192.png", size: 192, hash: "55"}}}
+	c.themeOK = "66"
 	return c
 }
 
@@ -69,7 +70,7 @@ func save(t testing.TB, c *Cache) []byte {
 
 // savedState is what of a cache is saved, for comparisons.
 func savedState(c *Cache) any {
-	return []any{c.configSig, c.posts, c.images, c.pages, c.stamps, c.feeds, c.searchTerms, c.searchChunks, c.searchDicts, c.icons}
+	return []any{c.configSig, c.posts, c.images, c.pages, c.stamps, c.feeds, c.searchTerms, c.searchChunks, c.searchDicts, c.icons, c.themeOK}
 }
 
 // trickleFile is a file that tells its size, as an *os.File does for

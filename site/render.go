@@ -116,7 +116,10 @@ func pageKinds() []string { return []string{"home", "post", "tag", "tags", "sear
 
 // Theme is a parsed set of layouts and the theme's static assets.
 type Theme struct {
-	templates map[string]*template.Template
+	// kinds are the layouts of each page kind, parsed on first use when
+	// the theme is known to parse (see loadTheme).
+	kinds map[string]*themeKind
+	funcs template.FuncMap
 	// Assets are the files under layouts/assets/, copied to /assets/.
 	Assets []ThemeAsset
 	// Fingerprint changes whenever any layout or asset changes.
@@ -148,11 +151,39 @@ type ThemeAsset struct {
 
 var templateLineRe = regexp.MustCompile(`template: ([^:]+):(\d+)(?::(\d+))?: (.*)`)
 
+// themeKind is the layout of one page kind: base.html, the partials and
+// KIND.html, as read, and the template set parsed from them.
+type themeKind struct {
+	name  string
+	files []layoutFile
+	// incomplete tells that a file of the set could not be read.
+	incomplete bool
+	once       sync.Once
+	t          *template.Template
+	diags      diag.List
+}
+
+// layoutFile is one layout file as read.
+type layoutFile struct {
+	name string
+	data []byte
+	err  error
+}
+
 // LoadTheme parses the layouts in fsys (the site's layouts over the
 // default theme), with functions bound to the site's settings.
 func LoadTheme(fsys fs.FS, cfg *Config) (*Theme, diag.List) {
+	return loadTheme(fsys, cfg, nil)
+}
+
+// loadTheme reads the layouts in fsys and parses them, or, when known
+// says that a theme of the same fingerprint parsed without a problem,
+// leaves each page kind's layouts to be parsed when a page of that kind is
+// first rendered: a rebuild that renders no page, or only post and list
+// pages, does not parse the others. known may be nil.
+func loadTheme(fsys fs.FS, cfg *Config, known func(fingerprint string) bool) (*Theme, diag.List) {
 	var diags diag.List
-	th := &Theme{templates: map[string]*template.Template{}}
+	th := &Theme{kinds: map[string]*themeKind{}}
 	var all bytes.Buffer
 	// Assets first: templates refer to them by fingerprint.
 	_ = fs.WalkDir(fsys, "assets", func(p string, d fs.DirEntry, err error) error {
@@ -172,49 +203,76 @@ func LoadTheme(fsys fs.FS, cfg *Config) (*Theme, diag.List) {
 	for _, a := range th.Assets {
 		assetHash[a.Name] = a.Hash
 	}
-	funcs := templateFuncs(cfg, assetHash)
-	// partialCached executes a named template once per build for a given
-	// value (compared by identity: pass a pointer such as a *site.Post)
-	// and reuses the result; bound to each page kind's set below.
-	sets := map[string]*template.Template{}
+	th.funcs = templateFuncs(cfg, assetHash)
 
 	partials, _ := fs.Glob(fsys, "partials/*.html")
 	sort.Strings(partials)
 	common := []string{"base.html"}
 	common = append(common, partials...)
+	// Each file is read once, though every page kind's set has the
+	// common ones; the fingerprint and the problems are the set's.
+	read := map[string]layoutFile{}
+	incomplete := false
 	for _, kind := range pageKinds() {
-		kind := kind
-		t := template.New(kind).Funcs(funcs).Funcs(template.FuncMap{
-			"partialCached": func(name string, data any, variants ...any) (template.HTML, error) {
-				return th.partialCached(sets[kind], name, data, variants)
-			},
-		})
-		sets[kind] = t
-		ok := true
+		k := &themeKind{name: kind}
 		for _, name := range append(common, kind+".html") {
-			data, err := fs.ReadFile(fsys, name)
-			if err != nil {
-				diags.Errorf("layouts/"+name, 0, 0, "every theme needs this file; delete your copy in layouts/ to use the default", "cannot read the layout: %v", err)
-				ok = false
+			f, seen := read[name]
+			if !seen {
+				f.name = name
+				f.data, f.err = fs.ReadFile(fsys, name)
+				read[name] = f
+			}
+			if f.err != nil {
+				diags.Errorf("layouts/"+name, 0, 0, "every theme needs this file; delete your copy in layouts/ to use the default", "cannot read the layout: %v", f.err)
+				k.incomplete, incomplete = true, true
 				continue
 			}
+			k.files = append(k.files, f)
 			all.WriteString(name)
-			all.Write(data)
-			if _, err := t.New(name).Parse(string(data)); err != nil {
-				diags.Add(templateDiag(name, err))
+			all.Write(f.data)
+		}
+		th.kinds[kind] = k
+	}
+	th.Fingerprint = contentHash(all.Bytes())
+	if incomplete || known == nil || !known(th.Fingerprint) {
+		for _, kind := range pageKinds() {
+			diags = append(diags, th.parse(th.kinds[kind])...)
+		}
+	}
+	return th, diags
+}
+
+// parse parses the layouts of a page kind, once, and returns the
+// problems found; a kind whose layouts are missing or do not parse has
+// no template.
+func (th *Theme) parse(k *themeKind) diag.List {
+	k.once.Do(func() {
+		var t *template.Template
+		t = template.New(k.name).Funcs(th.funcs).Funcs(template.FuncMap{
+			// partialCached executes a named template once per build
+			// for a given value (compared by identity: pass a pointer
+			// such as a *site.Post) and reuses the result.
+			"partialCached": func(name string, data any, variants ...any) (template.HTML, error) {
+				return th.partialCached(t, name, data, variants)
+			},
+		})
+		ok := !k.incomplete
+		for _, f := range k.files {
+			if _, err := t.New(f.name).Parse(string(f.data)); err != nil {
+				k.diags.Add(templateDiag(f.name, err))
 				ok = false
 			}
 		}
 		if ok && t.Lookup("base") == nil {
-			diags.Errorf("layouts/base.html", 0, 0, `wrap the page in {{define "base"}} … {{end}}`, "base.html does not define the template \"base\"")
+			k.diags.Errorf("layouts/base.html", 0, 0, `wrap the page in {{define "base"}} … {{end}}`, "base.html does not define the template \"base\"")
 			ok = false
 		}
 		if ok {
-			th.templates[kind] = t
+			k.t = t
 		}
-	}
-	th.Fingerprint = contentHash(all.Bytes())
-	return th, diags
+		k.files = nil // parsed: the bytes are no longer needed
+	})
+	return k.diags
 }
 
 // templateDiag turns a template error into a diagnostic on the layout file.
@@ -269,7 +327,14 @@ func (th *Theme) partialCached(set *template.Template, name string, data any, va
 
 // Execute renders one page with the layout of its kind.
 func (th *Theme) Execute(w *bytes.Buffer, data *PageData) error {
-	t := th.templates[data.Kind]
+	k := th.kinds[data.Kind]
+	if k == nil {
+		return fmt.Errorf("no layout for %s pages", data.Kind)
+	}
+	if diags := th.parse(k); diags.Err() != nil {
+		return diags.Err()
+	}
+	t := k.t
 	if t == nil {
 		return fmt.Errorf("no layout for %s pages", data.Kind)
 	}

@@ -17,19 +17,10 @@ const (
 // sitemapLimit is the most URLs one sitemap file may list (sitemaps.org).
 const sitemapLimit = 50000
 
-type sitemapIndex struct {
-	XMLName  xml.Name     `xml:"http://www.sitemaps.org/schemas/sitemap/0.9 sitemapindex"`
-	Sitemaps []sitemapURL `xml:"sitemap"`
-}
-
-type sitemapURLSet struct {
-	XMLName xml.Name     `xml:"http://www.sitemaps.org/schemas/sitemap/0.9 urlset"`
-	URLs    []sitemapURL `xml:"url"`
-}
-
+// sitemapURL is one entry of a sitemap (a page) or of a sitemap index (a
+// sitemap).
 type sitemapURL struct {
-	Loc     string `xml:"loc"`
-	LastMod string `xml:"lastmod,omitempty"`
+	Loc, LastMod string
 }
 
 // lastChange returns when the latest of posts was last updated; zero
@@ -86,25 +77,19 @@ func sitemaps(c *Content, pages []Page, limit int) (map[string][]byte, error) {
 	}
 	files := map[string][]byte{}
 	if len(urls) <= limit {
-		data, err := encodeXMLDoc(sitemapURLSet{URLs: urls})
-		files[SitemapFile] = data
-		return files, err
+		files[SitemapFile] = sitemapDoc("urlset", "url", urls)
+		return files, nil
 	}
-	var index sitemapIndex
+	var index []sitemapURL
 	for n, lo := 1, 0; lo < len(urls); n, lo = n+1, lo+limit {
 		hi := min(lo+limit, len(urls))
 		name := fmt.Sprintf("sitemap-%d.xml", n)
-		data, err := encodeXMLDoc(sitemapURLSet{URLs: urls[lo:hi]})
-		if err != nil {
-			return nil, err
-		}
-		files[name] = data
+		files[name] = sitemapDoc("urlset", "url", urls[lo:hi])
 		latest := lastChangeOf(changed[lo:hi])
-		index.Sitemaps = append(index.Sitemaps, sitemapURL{Loc: c.Config.absURL(name), LastMod: format(latest)})
+		index = append(index, sitemapURL{Loc: c.Config.absURL(name), LastMod: format(latest)})
 	}
-	data, err := encodeXMLDoc(index)
-	files[SitemapFile] = data
-	return files, err
+	files[SitemapFile] = sitemapDoc("sitemapindex", "sitemap", index)
+	return files, nil
 }
 
 func lastChangeOf(times []time.Time) time.Time {
@@ -132,15 +117,45 @@ func robots(cfg *Config) []byte {
 	return []byte(b.String())
 }
 
-// encodeXMLDoc writes v as an indented XML document with its declaration.
-func encodeXMLDoc(v any) ([]byte, error) {
-	var b bytes.Buffer
-	b.WriteString(xml.Header)
-	enc := xml.NewEncoder(&b)
-	enc.Indent("", "  ")
-	if err := enc.Encode(v); err != nil {
-		return nil, err
+// sitemapNS is the namespace of sitemaps and sitemap indexes.
+const sitemapNS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+
+// sitemapDoc writes a sitemap (root "urlset", item "url") or a sitemap
+// index (root "sitemapindex", item "sitemap") byte for byte as
+// encoding/xml's Encoder indented by two spaces writes it, after the XML
+// declaration and with a final newline, without its reflection: the
+// sitemap is written by every build.
+func sitemapDoc(root, item string, urls []sitemapURL) []byte {
+	b := make([]byte, 0, 128+len(urls)*(64+len(item)*2+len("<loc></loc><lastmod></lastmod>")+40))
+	b = append(b, xml.Header...)
+	b = append(b, "<"+root+` xmlns="`+sitemapNS+`">`...)
+	for _, u := range urls {
+		b = append(b, "\n  <"+item+">\n    <loc>"...)
+		b = appendXMLText(b, u.Loc)
+		b = append(b, "</loc>"...)
+		if u.LastMod != "" {
+			b = append(b, "\n    <lastmod>"...)
+			b = appendXMLText(b, u.LastMod)
+			b = append(b, "</lastmod>"...)
+		}
+		b = append(b, "\n  </"+item+">"...)
 	}
-	b.WriteByte('\n')
-	return b.Bytes(), nil
+	if len(urls) > 0 {
+		b = append(b, '\n')
+	}
+	return append(b, "</"+root+">\n"...)
+}
+
+// appendXMLText appends s escaped as XML character data, as encoding/xml
+// escapes it: a string of printable ASCII characters that need no escape
+// (every URL and date of a sitemap) is copied as it is.
+func appendXMLText(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\'' || c == '&' || c == '<' || c == '>' {
+			var w bytes.Buffer
+			_ = xml.EscapeText(&w, []byte(s)) // a bytes.Buffer does not fail
+			return append(b, w.Bytes()...)
+		}
+	}
+	return append(b, s...)
 }

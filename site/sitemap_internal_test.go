@@ -1,6 +1,7 @@
 package site
 
 import (
+	"bytes"
 	"encoding/xml"
 	"fmt"
 	"os"
@@ -81,4 +82,51 @@ func TestSitemapIndex(t *testing.T) {
 		t.Errorf("%d sitemaps with %d URLs, want 3 with 9 (4+4+1)", len(index.Sitemaps), total)
 	}
 	testtools.AssertValidSitemap(t, paths...)
+}
+
+// TestSitemapDocMatchesEncodingXML checks sitemapDoc against what
+// encoding/xml writes for the same sitemap and sitemap index, escapes and
+// invalid text included.
+func TestSitemapDocMatchesEncodingXML(t *testing.T) {
+	type entry struct {
+		Loc     string `xml:"loc"`
+		LastMod string `xml:"lastmod,omitempty"`
+	}
+	type urlSet struct {
+		XMLName xml.Name `xml:"http://www.sitemaps.org/schemas/sitemap/0.9 urlset"`
+		URLs    []entry  `xml:"url"`
+	}
+	type index struct {
+		XMLName  xml.Name `xml:"http://www.sitemaps.org/schemas/sitemap/0.9 sitemapindex"`
+		Sitemaps []entry  `xml:"sitemap"`
+	}
+	encode := func(v any) []byte {
+		var b bytes.Buffer
+		b.WriteString(xml.Header)
+		enc := xml.NewEncoder(&b)
+		enc.Indent("", "  ")
+		if err := enc.Encode(v); err != nil {
+			t.Fatal(err)
+		}
+		b.WriteByte('\n')
+		return b.Bytes()
+	}
+	lists := [][]sitemapURL{
+		nil,
+		{{Loc: "https://example.gov.kz/amman/news/", LastMod: "2024-12-17T10:30:00+03:00"}},
+		{{Loc: "https://example.org/posts/a/"}, {Loc: "https://example.org/?a=1&b='2'<>\"", LastMod: "x\ty\nz\r"},
+			{Loc: "https://example.org/posts/كازاخستان/"}, {Loc: "bad \xff utf-8 \x01 \uFFFD"}, {Loc: ""}},
+	}
+	for i, urls := range lists {
+		var entries []entry
+		for _, u := range urls {
+			entries = append(entries, entry(u))
+		}
+		if got, want := sitemapDoc("urlset", "url", urls), encode(urlSet{URLs: entries}); !bytes.Equal(got, want) {
+			t.Errorf("sitemap %d:\n%s\nwant\n%s", i, got, want)
+		}
+		if got, want := sitemapDoc("sitemapindex", "sitemap", urls), encode(index{Sitemaps: entries}); !bytes.Equal(got, want) {
+			t.Errorf("sitemap index %d:\n%s\nwant\n%s", i, got, want)
+		}
+	}
 }

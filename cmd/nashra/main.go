@@ -21,7 +21,10 @@ import (
 	_ "time/tzdata" // time zones work on machines without a zoneinfo database
 )
 
-func main() { os.Exit(realMain()) }
+func main() {
+	growHeapAtStart(nil)
+	os.Exit(realMain())
+}
 
 // realMain runs the command line and returns the exit code; tests run it
 // as the "nashra" command of their scripts.
