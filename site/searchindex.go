@@ -425,14 +425,31 @@ func (s *searchIndex) finish(ctx context.Context) (int, error) {
 		dicts := s.updateDicts(oldDicts, oldHashes, oldTerms, kept)
 		s.dicts = "updated"
 		if dicts == nil {
-			dicts, s.dicts = search.Dictionaries(s.terms, s.opts), "merged"
+			// Merged from every post's terms, each shard written as soon
+			// as it is made (so the shards are not all in memory at once),
+			// and its hash kept in oldHashes.
+			var hashMu sync.Mutex
+			merged, err := search.DictionariesTo(s.terms, s.opts, func(f search.File) error {
+				hash := search.Hash(f.Data)
+				hashMu.Lock()
+				oldHashes[f.Path] = hash
+				hashMu.Unlock()
+				if kept[f.Path] {
+					return nil // same digest, or the same shard: the file kept is this one
+				}
+				return s.write(f.Path, f.Data, hash)
+			})
+			if err != nil {
+				return 0, err
+			}
+			dicts, s.dicts = merged, "merged"
 		}
 		meta, _ := search.Meta(dicts, n, s.chunkDocs, s.hashes)
 		all := append(slices.Clip(dicts.Files), meta)
 		files = make([]searchFile, len(all))
 		parallel(len(all), func(i int) {
 			f := all[i]
-			if f.Data == nil { // kept by updateDicts
+			if f.Data == nil { // kept by updateDicts, or written by DictionariesTo
 				files[i] = searchFile{Path: f.Path, Hash: oldHashes[f.Path]}
 				return
 			}

@@ -3,12 +3,14 @@ package search
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"unicode/utf8"
 
@@ -283,5 +285,52 @@ func BenchmarkDictionaries(b *testing.B) {
 		if d.Stems == 0 || d.Words == 0 {
 			b.Fatalf("empty dictionaries: %d stems, %d words", d.Stems, d.Words)
 		}
+	}
+}
+
+// TestDictionariesTo checks that DictionariesTo hands over the shards
+// that Dictionaries keeps, byte for byte, keeps none of their bytes
+// itself, and stops at the first error of emit.
+func TestDictionariesTo(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 5))
+	terms := randomTerms(r, NewVocabulary().NewAnalyzer(), 300)
+	opts := Options{ShardSize: 256}
+	want := Dictionaries(terms, opts)
+	var mu sync.Mutex
+	emitted := map[string][]byte{}
+	got, err := DictionariesTo(terms, opts, func(f File) error {
+		mu.Lock()
+		defer mu.Unlock()
+		emitted[f.Path] = bytes.Clone(f.Data)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(want.Files) < 4 || len(got.Files) != len(want.Files) || got.Stems != want.Stems || got.Words != want.Words {
+		t.Fatalf("%d files (%d stems, %d words), want %d (%d, %d), at least 4", len(got.Files), got.Stems, got.Words, len(want.Files), want.Stems, want.Words)
+	}
+	for i, f := range want.Files {
+		if got.Files[i].Path != f.Path || got.Files[i].Data != nil {
+			t.Errorf("file %d: %s with %d bytes kept, want %s with none", i, got.Files[i].Path, len(got.Files[i].Data), f.Path)
+		}
+		if !bytes.Equal(emitted[f.Path], f.Data) {
+			t.Errorf("%s: emitted %d bytes, want %d", f.Path, len(emitted[f.Path]), len(f.Data))
+		}
+	}
+	if wantMeta, gotMeta := files(want, len(terms))["index.json"], files(got, len(terms))["index.json"]; !bytes.Equal(gotMeta, wantMeta) {
+		t.Errorf("index.json differs:\n%s\nwant\n%s", gotMeta, wantMeta)
+	}
+
+	full := errors.New("disk full")
+	calls := 0
+	_, err = DictionariesTo(terms, opts, func(File) error {
+		mu.Lock()
+		defer mu.Unlock()
+		calls++
+		return full
+	})
+	if !errors.Is(err, full) || calls > 2 {
+		t.Errorf("error %v after %d calls, want %v after at most one call per dictionary", err, calls, full)
 	}
 }
