@@ -80,6 +80,10 @@ type Options struct {
 	// the others of their kind: a preview server passes the pages its
 	// browsers show, so they are ready first.
 	First []string
+	// Loaded, when not nil, is called once the posts are loaded and
+	// found without error, before anything is rendered: the nashra
+	// command sizes the runtime's memory limit then (see its heap.go).
+	Loaded func()
 }
 
 // HashedWriter is an Output that takes the content hash (output.Hash)
@@ -182,6 +186,9 @@ func Generate(ctx context.Context, src fs.FS, out Output, opts Options) (*Result
 	}
 	res.Posts, res.Tags, res.Unpublished = len(content.Posts), len(content.Tags), content.Unpublished
 	timer.step(fmt.Sprintf("posts (%d)", len(content.Posts)))
+	if opts.Loaded != nil {
+		opts.Loaded()
+	}
 
 	if content.Logo == nil {
 		ic = nil

@@ -313,3 +313,27 @@ func keys(m map[string][]byte) []string {
 	}
 	return out
 }
+
+// TestLoadedCalled checks that Options.Loaded runs once the posts are
+// loaded, before any page is written, and not when a post has an error.
+func TestLoadedCalled(t *testing.T) {
+	good := fstest.MapFS{"posts/a.md": {Data: []byte("---\ntitle: خبر\ndate: 2024-01-01\n---\nنص.\n")}}
+	out := newKeepingOutput()
+	calls, writtenBefore := 0, -1
+	opts := site.Options{Theme: testTheme(t), BaseURL: "https://example.org/", LoadOptions: site.LoadOptions{Now: testNow},
+		Loaded: func() { calls++; writtenBefore = len(out.written) }}
+	if _, err := site.Generate(context.Background(), good, out, opts); err != nil {
+		t.Fatal(err)
+	}
+	if calls != 1 || writtenBefore != 0 {
+		t.Errorf("Loaded called %d times, with %d files written before; want once, before any", calls, writtenBefore)
+	}
+	bad := fstest.MapFS{"posts/a.md": {Data: []byte("---\ntitle: خبر\n---\nنص بلا تاريخ.\n")}}
+	calls = 0
+	if _, err := site.Generate(context.Background(), bad, newKeepingOutput(), opts); err == nil {
+		t.Fatal("a post without a date built")
+	}
+	if calls != 0 {
+		t.Errorf("Loaded called %d times for a site whose post has an error", calls)
+	}
+}

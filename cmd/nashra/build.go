@@ -261,6 +261,7 @@ func buildOnce(ctx context.Context, bf *buildFlags, stdout, stderr io.Writer) (*
 		Theme:       layouts.FS,
 		Log:         log,
 		Cache:       cache,
+		Loaded:      limitMemory,
 	})
 	if res != nil {
 		printDiagnostics(stderr, res.Warnings)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"math"
 	"os"
 	"runtime"
 	"runtime/debug"
@@ -41,5 +42,53 @@ func TestGrowHeapAtStart(t *testing.T) {
 	}
 	if p := gcPercent(); p != before {
 		t.Errorf("GOGC is %d after a collection, want %d as before", p, before)
+	}
+}
+
+// TestMemoryLimitFor checks the limit for a few live heaps: the floor
+// for a small site, memoryLimitFactor times the heap for a large one.
+func TestMemoryLimitFor(t *testing.T) {
+	for _, c := range []struct {
+		live uint64
+		want int64
+	}{
+		{0, 256 << 20},
+		{30 << 20, 256 << 20},
+		{64 << 20, 256 << 20},
+		{150 << 20, 600 << 20},
+		{1 << 30, 4 << 30},
+		{math.MaxUint64, math.MaxInt64 / memoryLimitFactor * memoryLimitFactor},
+	} {
+		if got := memoryLimitFor(c.live); got != c.want {
+			t.Errorf("memoryLimitFor(%d) = %d, want %d", c.live, got, c.want)
+		}
+	}
+}
+
+// TestLimitMemory checks that limitMemory sets a limit when there is
+// none, only raises one it set, and leaves a GOMEMLIMIT alone.
+func TestLimitMemory(t *testing.T) {
+	before := debug.SetMemoryLimit(-1)
+	t.Cleanup(func() { debug.SetMemoryLimit(before) })
+
+	debug.SetMemoryLimit(math.MaxInt64) // no limit, as at start without GOMEMLIMIT
+	if _, set := os.LookupEnv("GOMEMLIMIT"); !set {
+		limitMemory()
+		if got := debug.SetMemoryLimit(-1); got < memoryLimitFloor || got == math.MaxInt64 {
+			t.Errorf("limit %d after limitMemory, want at least %d", got, memoryLimitFloor)
+		}
+	}
+	high := int64(64 << 30)
+	debug.SetMemoryLimit(high)
+	limitMemory()
+	if got := debug.SetMemoryLimit(-1); got != high {
+		t.Errorf("limitMemory lowered the limit from %d to %d", high, got)
+	}
+
+	t.Setenv("GOMEMLIMIT", "1GiB")
+	debug.SetMemoryLimit(math.MaxInt64)
+	limitMemory()
+	if got := debug.SetMemoryLimit(-1); got != math.MaxInt64 {
+		t.Errorf("limitMemory set %d although GOMEMLIMIT is set", got)
 	}
 }

@@ -279,6 +279,7 @@ func (b *rebuilder) run(ctx context.Context, batch watch.Batch) error {
 		Theme:       layouts.FS,
 		Log:         log,
 		Cache:       b.cache,
+		Loaded:      limitMemory,
 	}
 	res, summary, err := b.build(ctx, opts)
 	if err != nil {
