@@ -352,7 +352,27 @@ func yamlErrorLine(err error) (int, string) {
 		}
 	}
 	msg = string(bytes.TrimSpace([]byte(msg)))
+	if line > 0 && isYAMLParserProblem(msg) {
+		// yaml.v3 numbers the lines of its parser's errors from 0 (those
+		// of its scanner from 1): "foo: [1, 2" on the third line is
+		// reported at line 2.
+		line++
+	}
 	return line, msg
+}
+
+// isYAMLParserProblem reports whether msg is a problem that yaml.v3's
+// parser (not its scanner) reports, whose line numbers count from 0
+// (parserc.go).
+func isYAMLParserProblem(msg string) bool {
+	switch msg {
+	case "did not find expected ',' or ']'", "did not find expected ',' or '}'", "did not find expected '-' indicator",
+		"did not find expected <document start>", "did not find expected <stream-start>", "did not find expected key",
+		"did not find expected node content", "found duplicate %TAG directive", "found duplicate %YAML directive",
+		"found incompatible YAML document", "found undefined tag handle":
+		return true
+	}
+	return false
 }
 
 // absURL returns the absolute URL of a path relative to the site root, or

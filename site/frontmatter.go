@@ -253,6 +253,10 @@ func decodeYAML(data []byte, offset int) ([]field, error) {
 			return nil, &fmError{line: l + offset, msg: "YAML syntax error in the front matter: a quotation mark is opened on this line and never closed",
 				hint: `end the text with the same quote it starts with: title: "…"`}
 		}
+		if l := unclosedBracketLine(data, msg); l > 0 {
+			// yaml.v3 points at where it gave up, often the next key.
+			line = l + offset
+		}
 		return nil, &fmError{line: line, msg: "YAML syntax error in the front matter: " + msg,
 			hint: "check that line: each key is followed by a colon and a space, and text with a colon inside is in double quotes"}
 	}
@@ -464,6 +468,48 @@ func unclosedQuoteLine(data []byte) int {
 		if (q == '"' || q == '\'') && (len(value) == 1 || value[len(value)-1] != q) {
 			return i + 1
 		}
+	}
+	return 0
+}
+
+// unclosedBracketLine returns the line (from 1) where a [ list or a { map
+// opens and is never closed, when msg is yaml.v3's problem for one, or 0.
+// Brackets inside quotes do not count.
+func unclosedBracketLine(data []byte, msg string) int {
+	var open, close byte
+	switch msg {
+	case "did not find expected ',' or ']'":
+		open, close = '[', ']'
+	case "did not find expected ',' or '}'":
+		open, close = '{', '}'
+	default:
+		return 0
+	}
+	depth, start := 0, 0
+	for i, line := range strings.Split(string(data), "\n") {
+		var quote byte
+		for j := 0; j < len(line); j++ {
+			switch c := line[j]; {
+			case quote != 0:
+				if c == quote {
+					quote = 0
+				}
+			case c == '"' || c == '\'':
+				quote = c
+			case c == '#' && (j == 0 || line[j-1] == ' '):
+				j = len(line) // a comment
+			case c == open:
+				if depth == 0 {
+					start = i + 1
+				}
+				depth++
+			case c == close && depth > 0:
+				depth--
+			}
+		}
+	}
+	if depth > 0 {
+		return start
 	}
 	return 0
 }
