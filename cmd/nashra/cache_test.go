@@ -30,11 +30,11 @@ func buildCounts(t *testing.T, args ...string) (rendered, written, unchanged int
 	return atoi(m[2]), atoi(m[3]), atoi(m[4])
 }
 
-// TestBuildCache checks the build cache kept between runs of nashra
-// build: a second build with nothing changed renders and writes nothing;
-// one edited post re-renders only the pages that show it; a changed
-// layout or setting, or another cache version, is never trusted.
-func TestBuildCache(t *testing.T) {
+// newCacheTestSite makes a site folder with a posts/ folder and a
+// config.yaml, and returns it with a function that fails the test on an
+// error.
+func newCacheTestSite(t *testing.T) (string, func(error)) {
+	t.Helper()
 	src := t.TempDir()
 	must := func(err error) {
 		t.Helper()
@@ -44,6 +44,15 @@ func TestBuildCache(t *testing.T) {
 	}
 	must(os.MkdirAll(filepath.Join(src, "posts"), 0o755))
 	must(os.WriteFile(filepath.Join(src, "config.yaml"), []byte("base_url: https://example.gov.kz/amman/news/\n"), 0o644))
+	return src, must
+}
+
+// TestBuildCache checks the build cache kept between runs of nashra
+// build: a second build with nothing changed renders and writes nothing;
+// one edited post re-renders only the pages that show it; a changed
+// layout or setting, or another cache version, is never trusted.
+func TestBuildCache(t *testing.T) {
+	src, must := newCacheTestSite(t)
 	for i := 1; i <= 30; i++ {
 		must(os.WriteFile(filepath.Join(src, "posts", fmt.Sprintf("p%02d.md", i)),
 			[]byte(fmt.Sprintf("---\ntitle: \"خبر %d\"\ndate: 2024-01-%02d\ntags: [CICA]\n---\nنص الخبر %d.\n", i, i, i)), 0o644))
@@ -105,15 +114,7 @@ func TestBuildCache(t *testing.T) {
 // learnt nothing, leaves the cache file as it was; and an edit that keeps
 // a file's size and time is still seen.
 func TestRecentFilesLeaveCacheAlone(t *testing.T) {
-	src := t.TempDir()
-	must := func(err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	must(os.MkdirAll(filepath.Join(src, "posts"), 0o755))
-	must(os.WriteFile(filepath.Join(src, "config.yaml"), []byte("base_url: https://example.gov.kz/amman/news/\n"), 0o644))
+	src, must := newCacheTestSite(t)
 	// Modified "in the future": never older than the build that sees
 	// them by the margin a stamp needs, however slow the machine.
 	future := time.Now().Add(time.Hour)
