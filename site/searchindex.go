@@ -73,7 +73,8 @@ type searchIndex struct {
 	ids map[*Post]int
 	// analyzers holds idle analyzers, one per goroutine at most: each
 	// remembers the words it has seen. They number the terms of the
-	// posts in vocabulary, which halves the memory the terms take.
+	// posts in vocabulary: a third of the memory the terms took
+	// written out.
 	analyzers  chan *search.Analyzer
 	vocabulary *search.Vocabulary
 	// buffers recycles the buffers of records and chunks.
