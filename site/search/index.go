@@ -555,44 +555,69 @@ var errStopped = errors.New("stopped")
 // twice, counting first, so that all postings share one array of the
 // exact size: grown term by term, they took about four times the memory
 // in all, most of it garbage, at the moment the build's heap is largest.
+// Terms that all number their terms in one Vocabulary are counted by
+// those numbers; others are numbered here, through a map.
 func collectPostings(terms []Terms, dict int) []postings {
+	// number calls fn for each term of t with its number and flags;
+	// packed gives the packed term of a number.
+	var number func(t Terms, fn func(id uint32, flags uint8))
+	var packed []string
 	if v := sharedVocabulary(terms); v != nil {
-		return collectNumbered(terms, dict, v)
+		packed = v.list()
+		number = func(t Terms, fn func(uint32, uint8)) { t.eachNumber(dict, fn) }
+	} else {
+		index := map[string]uint32{}
+		number = func(t Terms, fn func(uint32, uint8)) {
+			t.each(dict, func(term string, flags uint8) {
+				id, ok := index[term]
+				if !ok {
+					id = uint32(len(packed))
+					index[term] = id
+					packed = append(packed, term)
+				}
+				fn(id, flags)
+			})
+		}
 	}
-	index := map[string]int32{} // packed term -> its number
-	var counts []uint32
+	// The functions passed to number are made once, not per document.
+	counts := make([]uint32, len(packed))
+	count := func(id uint32, _ uint8) {
+		if int(id) == len(counts) { // numbered here: one more than before
+			counts = append(counts, 0)
+		}
+		counts[id]++
+	}
 	for _, t := range terms {
-		t.each(dict, func(term string, _ uint8) {
-			i, ok := index[term]
-			if !ok {
-				i = int32(len(counts))
-				index[term] = i
-				counts = append(counts, 0)
-			}
-			counts[i]++
-		})
+		number(t, count)
 	}
 	// counts becomes where the postings of each term start; ends, where
 	// the next posting of each goes.
-	total := uint32(0)
+	total, used := uint32(0), 0
 	for i, c := range counts {
 		counts[i] = total
 		total += c
+		if c > 0 {
+			used++
+		}
 	}
 	flat := make([]uint32, total)
 	ends := slices.Clone(counts)
-	for id, t := range terms {
-		t.each(dict, func(term string, flags uint8) {
-			i := index[term]
-			flat[ends[i]] = uint32(id)<<4 | uint32(flags)
-			ends[i]++
-		})
+	doc := uint32(0)
+	fill := func(term uint32, flags uint8) {
+		flat[ends[term]] = doc<<4 | uint32(flags)
+		ends[term]++
 	}
-	// The map is keyed by packed terms: the shards hold and sort the
-	// terms themselves.
-	entries := make([]postings, len(counts))
-	for packed, i := range index {
-		entries[i] = postings{term: unpackTerm(packed), ids: flat[counts[i]:ends[i]:ends[i]]}
+	for id, t := range terms {
+		doc = uint32(id)
+		number(t, fill)
+	}
+	// The shards hold and sort the terms themselves, not packed; a
+	// Vocabulary also has the terms of the other dictionary.
+	entries := make([]postings, 0, used)
+	for i, start := range counts {
+		if ends[i] > start {
+			entries = append(entries, postings{term: unpackTerm(packed[i]), ids: flat[start:ends[i]:ends[i]]})
+		}
 	}
 	return entries
 }

@@ -148,39 +148,3 @@ func sharedVocabulary(terms []Terms) *Vocabulary {
 	}
 	return v
 }
-
-// collectNumbered is collectPostings for terms that all number their
-// terms in v: terms are counted by number, without a map.
-func collectNumbered(terms []Terms, dict int, v *Vocabulary) []postings {
-	list := v.list()
-	counts := make([]uint32, len(list))
-	for _, t := range terms {
-		t.eachNumber(dict, func(id uint32, _ uint8) { counts[id]++ })
-	}
-	// counts becomes where each term's postings start, ends where the
-	// next one goes; only terms of this dictionary get an entry.
-	total, used := uint32(0), 0
-	for i, c := range counts {
-		counts[i] = total
-		total += c
-		if c > 0 {
-			used++
-		}
-	}
-	flat := make([]uint32, total)
-	ends := make([]uint32, len(counts))
-	copy(ends, counts)
-	for id, t := range terms {
-		t.eachNumber(dict, func(term uint32, flags uint8) {
-			flat[ends[term]] = uint32(id)<<4 | uint32(flags)
-			ends[term]++
-		})
-	}
-	entries := make([]postings, 0, used)
-	for i, start := range counts {
-		if ends[i] > start {
-			entries = append(entries, postings{term: unpackTerm(list[i]), ids: flat[start:ends[i]:ends[i]]})
-		}
-	}
-	return entries
-}
