@@ -419,21 +419,22 @@ func (s *searchIndex) finish(ctx context.Context) (int, error) {
 	files := oldDicts.Files
 	s.dicts = "kept"
 	if len(files) == 0 || len(kept) < len(files) {
-		oldHashes := make(map[string]string, len(oldDicts.Files))
+		// hashes holds the hash of each dictionary file by path: the
+		// previous build's, then those DictionariesTo writes.
+		hashes := make(map[string]string, len(oldDicts.Files))
 		for _, f := range oldDicts.Files {
-			oldHashes[f.Path] = f.Hash
+			hashes[f.Path] = f.Hash
 		}
-		dicts := s.updateDicts(oldDicts, oldHashes, oldTerms, kept)
+		dicts := s.updateDicts(oldDicts, hashes, oldTerms, kept)
 		s.dicts = "updated"
 		if dicts == nil {
 			// Merged from every post's terms, each shard written as soon
-			// as it is made (so the shards are not all in memory at once),
-			// and its hash kept in oldHashes.
+			// as it is made (so the shards are not all in memory at once).
 			var hashMu sync.Mutex
 			merged, err := search.DictionariesTo(s.terms, s.opts, func(f search.File) error {
 				hash := search.Hash(f.Data)
 				hashMu.Lock()
-				oldHashes[f.Path] = hash
+				hashes[f.Path] = hash
 				hashMu.Unlock()
 				if kept[f.Path] {
 					return nil // same digest, or the same shard: the file kept is this one
@@ -451,7 +452,7 @@ func (s *searchIndex) finish(ctx context.Context) (int, error) {
 		parallel(len(all), func(i int) {
 			f := all[i]
 			if f.Data == nil { // kept by updateDicts, or written by DictionariesTo
-				files[i] = searchFile{Path: f.Path, Hash: oldHashes[f.Path]}
+				files[i] = searchFile{Path: f.Path, Hash: hashes[f.Path]}
 				return
 			}
 			files[i] = searchFile{Path: f.Path, Hash: search.Hash(f.Data)}
