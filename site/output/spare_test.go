@@ -223,30 +223,9 @@ func spareRandomBuilds(t *testing.T, seed uint64) {
 		t.Logf("round %d: case %d, files %v", round, case_, sortedKeys(files))
 		switch case_ {
 		case 0: // a build that fails halfway
-			d, err := Open(out, Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, rel := range sortedKeys(files) {
-				if rng.IntN(2) == 0 {
-					if err := d.WriteFile(rel, []byte(files[rel]+" aborted")); err != nil {
-						t.Fatal(err)
-					}
-				}
-			}
-			d.Abort()
+			writeSome(t, out, files, rng, " aborted").Abort()
 		case 1: // a build killed halfway
-			d, err := Open(out, Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, rel := range sortedKeys(files) {
-				if rng.IntN(2) == 0 {
-					if err := d.WriteFile(rel, []byte(files[rel]+" killed")); err != nil {
-						t.Fatal(err)
-					}
-				}
-			}
+			writeSome(t, out, files, rng, " killed")
 		case 2: // a file dropped into the output by hand
 			if prev != nil {
 				if err := os.WriteFile(filepath.Join(out, fmt.Sprintf("stray-%d.txt", round)), []byte("stray"), 0o644); err != nil {
@@ -371,4 +350,22 @@ func TestSpareWithoutOutput(t *testing.T) {
 	if len(entries) != 1 {
 		t.Errorf("beside the output after the build: %v", entries)
 	}
+}
+
+// writeSome opens a build of out and writes about half of files, each
+// with suffix added, chosen by rng: a build that stops before its end.
+func writeSome(t *testing.T, out string, files map[string]string, rng *rand.Rand, suffix string) *Dir {
+	t.Helper()
+	d, err := Open(out, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, rel := range sortedKeys(files) {
+		if rng.IntN(2) == 0 {
+			if err := d.WriteFile(rel, []byte(files[rel]+suffix)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	return d
 }
