@@ -4,9 +4,10 @@ package sourcefs
 
 import "os"
 
-// readFile reads a whole file with os.ReadFile. buf is not used:
-// os.ReadFile allocates its own slice, and copying that into buf would
-// only add a copy.
-func readFile(name string, _ []byte) ([]byte, error) {
-	return os.ReadFile(name)
+func readFile(name string, buf []byte) ([]byte, error) {
+	data, err := os.ReadFile(name)
+	if err != nil || cap(buf) < len(data) {
+		return data, err
+	}
+	return append(buf[:0], data...), nil
 }
