@@ -6,9 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"math/rand/v2"
 	"os"
+	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -327,6 +330,52 @@ func TestPruneTo(t *testing.T) {
 	for _, d := range []string{"posts/", "posts/a/", "posts/b/", "deep/", "deep/1/", "deep/1/2/", "deep/1/2/3/"} {
 		want[d] = "dir"
 	}
+	sameTree(t, "pruned folder", hashTree(t, root), want)
+}
+
+// TestPruneToManyFolders: the workers of pruneTo share out hundreds of
+// folders at several depths; every stray file and folder among them goes,
+// and every listed one stays.
+func TestPruneToManyFolders(t *testing.T) {
+	root := t.TempDir()
+	listed := map[string]string{}
+	var strays []string
+	for i := range 400 {
+		dir := fmt.Sprintf("posts/p%03d", i)
+		if i%3 == 0 {
+			dir = fmt.Sprintf("tags/t%02d/page/%d", i%20, i)
+		}
+		listed[dir+"/index.html"] = "h"
+		if i%7 == 0 {
+			strays = append(strays, dir+"/stray.txt")
+		}
+		if i%11 == 0 {
+			strays = append(strays, dir+"/stray-folder/x/y.txt")
+		}
+	}
+	strays = append(strays, "tags/unlisted/index.html")
+	for _, rel := range append(slices.Collect(maps.Keys(listed)), append(strays, ManifestName)...) {
+		p := filepath.Join(root, filepath.FromSlash(rel))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(rel), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := pruneTo(root, listed); err != nil {
+		t.Fatal(err)
+	}
+	want := tree{}
+	for rel := range listed {
+		sum := sha256.Sum256([]byte(rel))
+		want[rel] = hex.EncodeToString(sum[:])
+		for dir := path.Dir(rel); dir != "."; dir = path.Dir(dir) {
+			want[dir+"/"] = "dir"
+		}
+	}
+	sum := sha256.Sum256([]byte(ManifestName))
+	want[ManifestName] = hex.EncodeToString(sum[:])
 	sameTree(t, "pruned folder", hashTree(t, root), want)
 }
 
