@@ -277,16 +277,27 @@ func buildOnce(ctx context.Context, bf *buildFlags, stdout, stderr io.Writer) (*
 		fmt.Fprintf(stderr, "build failed: %s; %s was left as it was\n", plural(len(errs), "error"), bf.outDir())
 		return res, reportedError{msg: "build failed"}
 	}
+	// The cache is saved while the output is swapped. A cache saved for
+	// a build whose swap then fails is still right: every output file it
+	// would have the next build reuse is checked against the output's
+	// manifest and stamps first.
 	t0 = time.Now()
+	saved := make(chan time.Duration, 1)
+	dirty := cache.Dirty()
+	go func() {
+		if dirty {
+			saveCache(cacheFile, cache)
+		}
+		saved <- time.Since(t0)
+	}()
 	stats, err := out.CommitBackground()
+	took := <-saved
 	if err != nil {
 		return res, err
 	}
 	step("swap output", t0)
-	if cache.Dirty() {
-		t0 = time.Now()
-		saveCache(cacheFile, cache)
-		step("save cache", t0)
+	if dirty && log != nil {
+		fmt.Fprintf(log, "%-24s %8.1f ms (meanwhile)\n", "save cache", float64(took.Microseconds())/1000)
 	}
 	// The previous output was being removed while the cache was saved.
 	t0 = time.Now()
