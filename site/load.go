@@ -338,8 +338,8 @@ func loadAll(src fs.FS, cfg Config, opts LoadOptions, cache *Cache) (*Content, d
 	}
 
 	c := &Content{Config: cfg}
-	bySlug := map[string]*Post{}
-	byFile := map[string]*Post{}
+	bySlug := make(map[string]*Post, len(files))
+	byFile := make(map[string]*Post, len(files))
 	unpublished := map[string]string{}
 	var published []*Post
 	for _, p := range parsed {
@@ -374,12 +374,12 @@ func loadAll(src fs.FS, cfg Config, opts LoadOptions, cache *Cache) (*Content, d
 	c.Unpublished = len(bySlug) - len(published)
 
 	base := cfg.BasePath()
-	urls := map[string]string{} // source file -> output path
+	urls := make(map[string]string, len(static)+len(assets)) // source file -> output path
 	for _, a := range static {
 		urls[a.File] = a.Out
 	}
 	c.Static = append(c.Static, static...)
-	publishedSlugs := map[string]*Post{}
+	publishedSlugs := make(map[string]*Post, len(published))
 	for _, p := range published {
 		publishedSlugs[p.Slug] = p
 		p.URL = base + "posts/" + p.Slug + "/"

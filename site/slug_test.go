@@ -67,6 +67,10 @@ func TestTagKeyMatching(t *testing.T) {
 	if got := ix.resolve(tagRef{Name: "السياحة", Line: 5, Col: 3}, "p.md", &diags.l); got != nil || len(diags.l) != 1 || diags.l[0].Line != 5 {
 		t.Errorf("Arabic tag without config: got %v, diagnostics %v", got, diags.l)
 	}
+	// Each post that uses it is told, not only the first.
+	if got := ix.resolve(tagRef{Name: "السياحة", Line: 7, Col: 3}, "q.md", &diags.l); got != nil || len(diags.l) != 2 || diags.l[1].File != "q.md" {
+		t.Errorf("Arabic tag without config, again: got %v, diagnostics %v", got, diags.l)
+	}
 }
 
 func TestParseDate(t *testing.T) {

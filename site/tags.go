@@ -36,10 +36,14 @@ func (t *Tag) Count() int { return len(t.Posts) }
 type tagIndex struct {
 	bySlug map[string]*Tag
 	byKey  map[string]*Tag
+	// byName holds the tag each name resolved to, as written: most
+	// posts spell their tags as others do, and a name found here needs
+	// no normalising again.
+	byName map[string]*Tag
 }
 
 func newTagIndex(cfg *Config) *tagIndex {
-	ix := &tagIndex{bySlug: map[string]*Tag{}, byKey: map[string]*Tag{}}
+	ix := &tagIndex{bySlug: map[string]*Tag{}, byKey: map[string]*Tag{}, byName: map[string]*Tag{}}
 	for _, name := range cfg.tagOrder {
 		tc := cfg.Tags[name]
 		t := ix.bySlug[tc.Slug]
@@ -64,6 +68,18 @@ func newTagIndex(cfg *Config) *tagIndex {
 // non-ASCII name with no configured slug is an error that shows the lines
 // to add to config.yaml.
 func (ix *tagIndex) resolve(ref tagRef, file string, diags *diag.List) *Tag {
+	if t := ix.byName[ref.Name]; t != nil {
+		return t
+	}
+	t := ix.find(ref, file, diags)
+	if t != nil {
+		ix.byName[ref.Name] = t
+	}
+	return t
+}
+
+// find is resolve for a name not seen yet.
+func (ix *tagIndex) find(ref tagRef, file string, diags *diag.List) *Tag {
 	name := strings.Join(strings.Fields(ref.Name), " ")
 	if t := ix.byKey[tagKey(name)]; t != nil {
 		return t

@@ -123,6 +123,8 @@ func Open(dir string, opts Options) (*Dir, error) {
 	switch m, err := readManifest(final); {
 	case err == nil:
 		d.old, d.oldStamps, d.oldSeen = m.Files, m.Stamps, true
+		// A rebuild produces about the files of the last.
+		d.files, d.stamps = make(map[string]string, len(m.Files)), make(map[string][2]int64, len(m.Files))
 		d.oldRoot = openOldRoot(final)
 	case errors.Is(err, fs.ErrNotExist):
 		entries, rerr := os.ReadDir(final)
