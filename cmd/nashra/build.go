@@ -9,6 +9,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -75,20 +76,30 @@ var binaryVersion = sync.OnceValue(func() string {
 	return v
 })
 
-// readCache loads the build cache; a missing or stale one gives an empty
-// cache.
-func readCache(file string) *site.Cache {
+// readCache loads the build cache. A missing one gives an empty cache; so
+// does one that cannot be used (another version of nashra, damaged), with
+// the reason, which -v prints.
+func readCache(file string) (*site.Cache, error) {
 	if file == "" {
-		return site.NewCache()
+		return site.NewCache(), nil
 	}
 	version := binaryVersion() // now, even if there is no cache to read yet
 	f, err := os.Open(file)
+	if errors.Is(err, fs.ErrNotExist) {
+		return site.NewCache(), nil
+	}
 	if err != nil {
-		return site.NewCache()
+		return site.NewCache(), fmt.Errorf("build cache: %w", err)
 	}
 	defer f.Close()
-	c, _ := site.ReadCache(f, version)
-	return c
+	return site.ReadCache(f, version)
+}
+
+// logCacheRefused tells the -v log why the build cache was not used.
+func logCacheRefused(log io.Writer, err error) {
+	if log != nil && err != nil {
+		fmt.Fprintf(log, "not using the build cache (%v): building everything\n", err)
+	}
 }
 
 // saveCache writes the build cache atomically; failing to is not an
@@ -247,14 +258,20 @@ func buildOnce(ctx context.Context, bf *buildFlags, stdout, stderr io.Writer) (*
 	// time: both take tens of milliseconds on a large site.
 	t0 := time.Now()
 	cacheFile := bf.cacheFile()
-	cacheRead := make(chan *site.Cache, 1)
-	go func() { cacheRead <- readCache(cacheFile) }()
+	var cache *site.Cache
+	var cacheErr error
+	cacheRead := make(chan struct{})
+	go func() {
+		cache, cacheErr = readCache(cacheFile)
+		close(cacheRead)
+	}()
 	out, err := openOutput(bf)
-	cache := <-cacheRead
+	<-cacheRead
 	if err != nil {
 		return nil, err
 	}
 	step("open output, read cache", t0)
+	logCacheRefused(log, cacheErr)
 	res, err := site.Generate(ctx, sourcefs.New(bf.src), out, site.Options{
 		LoadOptions: site.LoadOptions{Drafts: bf.drafts, Future: bf.future},
 		BaseURL:     bf.baseURL,
@@ -339,8 +356,12 @@ func watchBuild(ctx context.Context, bf *buildFlags, stdout, stderr io.Writer) e
 	// The build cache on disk, as build uses it: a first build with
 	// nothing changed since the last build renders nothing.
 	cacheFile := bf.cacheFile()
+	cache, cacheErr := readCache(cacheFile)
+	if bf.verbose {
+		logCacheRefused(stderr, cacheErr)
+	}
 	b := &rebuilder{flags: bf, stdout: stdout, stderr: stderr, failNote: bf.outDir() + " was left as it was",
-		cache: readCache(cacheFile),
+		cache: cache,
 		build: func(ctx context.Context, opts site.Options) (*site.Result, string, error) {
 			out, err := openOutput(bf)
 			if err != nil {

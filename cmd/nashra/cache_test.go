@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -102,6 +103,22 @@ func TestBuildCache(t *testing.T) {
 	must(os.WriteFile(files[0], []byte("not a cache"), 0o644))
 	if rendered, _, _ = buildCounts(t, args...); rendered != 39 {
 		t.Errorf("with an unreadable cache: rendered %d pages, want all 39", rendered)
+	}
+	// -v says why a cache was not used, and says nothing of one that was.
+	must(os.WriteFile(files[0], []byte("not a cache either"), 0o644))
+	for _, want := range []string{"not using the build cache (build cache: not a build cache of this version of nashra): building everything\n", ""} {
+		var stdout, stderr bytes.Buffer
+		if err := run(context.Background(), append([]string{"build", "-v"}, args...), &stdout, &stderr); err != nil {
+			t.Fatalf("build -v: %v\n%s", err, stderr.String())
+		}
+		got := ""
+		if i := strings.Index(stderr.String(), "not using the build cache"); i >= 0 {
+			got = stderr.String()[i:]
+			got = got[:strings.IndexByte(got, '\n')+1]
+		}
+		if got != want {
+			t.Errorf("build -v said %q of the cache, want %q", got, want)
+		}
 	}
 	if rendered, _, _ = buildCounts(t, append(args[:2:2], "-cache", "off")...); rendered != 39 {
 		t.Errorf("with -cache off: rendered %d pages, want all 39", rendered)
