@@ -363,8 +363,19 @@ func TestPruneToManyFolders(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	openFiles := func() int {
+		fds, err := os.ReadDir("/proc/self/fd")
+		if err != nil {
+			return -1 // not Linux: not counted
+		}
+		return len(fds)
+	}
+	before := openFiles()
 	if err := pruneTo(root, listed); err != nil {
 		t.Fatal(err)
+	}
+	if after := openFiles(); after != before {
+		t.Errorf("pruneTo left %d files open (%d before, %d after)", after-before, before, after)
 	}
 	want := tree{}
 	for rel := range listed {
