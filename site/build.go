@@ -36,6 +36,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/nashra-press/nashra/site/diag"
@@ -44,7 +45,7 @@ import (
 
 // cacheVersion changes whenever the meaning of cached data changes, so a
 // cache written by another version of nashra is never used.
-const cacheVersion = "nashra-cache-7"
+const cacheVersion = "nashra-cache-8"
 
 // Output receives the files of a build.
 type Output interface {
@@ -219,9 +220,32 @@ func Generate(ctx context.Context, src fs.FS, out Output, opts Options) (*Result
 	if content.Config.Search {
 		content.search = newSearchIndex(content, out, cache)
 	}
-	rendered, err := writePages(ctx, theme, pages, out, content, cache, siteSignature(content, theme), opts.First)
+	// Whether the layouts show posts through tags is learnt by rendering
+	// (see Tag.Posts): a theme's first build renders every page, and
+	// tells the next builds.
+	readsTagPosts, known := cache.layoutsReadTagPosts(theme.Fingerprint)
+	var tagPostsRead atomic.Bool
+	for _, t := range content.Tags {
+		t.read = &tagPostsRead
+	}
+	rendered, err := writePages(ctx, theme, pages, out, content, cache, siteSignature(content, theme, readsTagPosts), opts.First)
 	if err != nil {
 		return res, err
+	}
+	if read := tagPostsRead.Load(); !known || (read && !readsTagPosts) {
+		cache.noteTagPosts(theme.Fingerprint, read)
+		if read && rendered == len(pages) {
+			// Every page was rendered: record the fingerprints that the
+			// next build will compute, with the tags' posts.
+			cache.refingerprint(pages, siteSignature(content, theme, true))
+		} else if read {
+			// Known not to, the layouts did now (a branch that depends
+			// on the posts): the pages kept may show changed posts.
+			cache.forgetPages()
+			res.Warnings = append(res.Warnings, diag.Diagnostic{Severity: diag.Warning,
+				Msg:  "the layouts showed posts through a tag's Posts for the first time: pages kept from the last build may show them out of date",
+				Hint: "build again: the next build renders every page"})
+		}
 	}
 	res.Pages, res.Rendered = len(pages), rendered
 	timer.step(fmt.Sprintf("render pages (%d rendered)", rendered))
@@ -319,7 +343,7 @@ func Plan(c *Content) []Page {
 	}
 	pages = append(pages, page("tags", "tags/", &PageData{Title: "الوسوم", Tags: c.Tags}))
 	for _, t := range c.Tags {
-		for _, lp := range paginate(t.Posts, cfg.PerPage, "tags/"+t.Slug+"/", base) {
+		for _, lp := range paginate(t.posts, cfg.PerPage, "tags/"+t.Slug+"/", base) {
 			d := &PageData{Title: t.Label, Description: t.Description, Tag: t, Posts: lp.posts, Pager: lp.pager}
 			if lp.pager.Number > 1 {
 				d.Title = t.Label + " – الصفحة " + cfg.Dates().Number(lp.pager.Number)
@@ -520,8 +544,9 @@ func writePages(ctx context.Context, theme *Theme, pages []Page, out Output, c *
 }
 
 // siteSignature identifies what every page may show besides its own
-// content: the theme, the settings, the icons, the tags and their counts.
-func siteSignature(c *Content, theme *Theme) string {
+// content: the theme, the settings, the icons, the tags and their counts;
+// and, when the layouts call Tag.Posts (tagPosts), every tag's posts.
+func siteSignature(c *Content, theme *Theme, tagPosts bool) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s\x00%d\x00%s\x00%t\x00", theme.Fingerprint, len(c.Posts), c.Config.BaseURL, c.Config.Search)
 	if c.icons != nil {
@@ -531,7 +556,16 @@ func siteSignature(c *Content, theme *Theme) string {
 		fmt.Fprintf(&b, "logo %s %dx%d\x00", c.Logo.URL, c.Logo.Width, c.Logo.Height)
 	}
 	for _, t := range c.Tags {
-		fmt.Fprintf(&b, "%s\x00%s\x00%d\x00", t.Slug, t.Label, len(t.Posts))
+		fmt.Fprintf(&b, "%s\x00%s\x00%d\x00", t.Slug, t.Label, len(t.posts))
+		if tagPosts {
+			for _, p := range t.posts {
+				fmt.Fprintf(&b, "%s %s", p.Slug, p.Hash)
+				if c := p.Cover; c != nil {
+					fmt.Fprintf(&b, " %s %dx%d", c.URL, c.Width, c.Height)
+				}
+				b.WriteByte(0)
+			}
+		}
 	}
 	return contentHash([]byte(b.String()))
 }

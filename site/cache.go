@@ -61,6 +61,9 @@ type Cache struct {
 	// parsed without a problem (Theme.Fingerprint): a theme of the same
 	// fingerprint is parsed only as its page kinds are rendered.
 	themeOK string
+	// tagPosts says whether the layouts of a fingerprint call Tag.Posts
+	// (see siteSignature): known for one fingerprint, the last.
+	tagPosts tagPostsUse
 	// sources lists the files under posts/ and static/ at the last
 	// build; nil before the first.
 	sources []string
@@ -115,6 +118,7 @@ func (c *Cache) reset(configSig string) {
 		c.searchChunks = map[string]searchChunk{}
 		c.searchDicts = searchDicts{}
 		c.themeOK = ""
+		c.tagPosts = tagPostsUse{}
 		c.configSig = configSig
 	}
 }
@@ -256,6 +260,59 @@ func (c *Cache) themeParsed(fingerprint string) {
 		c.themeOK = fingerprint
 		c.dirty = true
 	}
+}
+
+// tagPostsUse records whether the layouts of one fingerprint
+// (Theme.Fingerprint) were seen calling Tag.Posts.
+type tagPostsUse struct {
+	Fingerprint string
+	Reads       bool
+}
+
+// layoutsReadTagPosts reports whether layouts of this fingerprint are
+// known to call Tag.Posts, and whether it is known at all.
+func (c *Cache) layoutsReadTagPosts(fingerprint string) (reads, known bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.tagPosts.Fingerprint != fingerprint {
+		return false, false
+	}
+	return c.tagPosts.Reads, true
+}
+
+// noteTagPosts records whether layouts of this fingerprint call
+// Tag.Posts.
+func (c *Cache) noteTagPosts(fingerprint string, reads bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.tagPosts != (tagPostsUse{fingerprint, reads}) {
+		c.tagPosts = tagPostsUse{fingerprint, reads}
+		c.dirty = true
+	}
+}
+
+// refingerprint sets the fingerprint of each of pages, all known to the
+// cache, as made with siteSig.
+func (c *Cache) refingerprint(pages []Page, siteSig string) {
+	fingerprints := make([]string, len(pages))
+	parallel(len(pages), func(i int) { fingerprints[i] = pageFingerprint(pages[i], siteSig) })
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for i, pg := range pages {
+		st := c.pages[pg.Path]
+		st.Fingerprint = fingerprints[i]
+		c.pages[pg.Path] = st
+	}
+	c.dirty = true
+}
+
+// forgetPages drops what the cache knows of the pages, so that the next
+// build renders them all.
+func (c *Cache) forgetPages() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.pages = map[string]pageState{}
+	c.dirty = true
 }
 
 // Dirty reports whether the cache learnt anything since it was created

@@ -436,6 +436,8 @@ type smallThings struct {
 	SearchDicts searchDicts
 	// ThemeOK is Cache.themeOK.
 	ThemeOK string
+	// TagPosts is Cache.tagPosts.
+	TagPosts tagPostsUse
 }
 
 // diskIcons is a siteIcons without the icons' bytes.
@@ -451,7 +453,7 @@ type diskIcon struct {
 }
 
 func encodeSmall(c *Cache) sectionBody {
-	s := smallThings{SearchDicts: c.searchDicts, ThemeOK: c.themeOK}
+	s := smallThings{SearchDicts: c.searchDicts, ThemeOK: c.themeOK, TagPosts: c.tagPosts}
 	if ic := c.icons; ic != nil {
 		s.Icons = &diskIcons{LogoHash: ic.logoHash, SVG: ic.svg}
 		for _, f := range ic.files {
@@ -472,6 +474,7 @@ func decodeSmall(d *decoder, c *Cache) {
 	d.s = ""
 	c.searchDicts = s.SearchDicts
 	c.themeOK = s.ThemeOK
+	c.tagPosts = s.TagPosts
 	if di := s.Icons; di != nil && len(di.LogoHash) >= 10 {
 		ic := &siteIcons{logoHash: di.LogoHash, version: di.LogoHash[:10], svg: di.SVG}
 		for _, f := range di.Files {

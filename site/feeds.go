@@ -54,7 +54,7 @@ func feedSpecs(c *Content) []feedSpec {
 		if sub == "" {
 			sub = cfg.Description
 		}
-		specs = append(specs, feedSpec{dir: "tags/" + t.Slug + "/", title: feedTitle(cfg, t), subtitle: sub, posts: first(t.Posts)})
+		specs = append(specs, feedSpec{dir: "tags/" + t.Slug + "/", title: feedTitle(cfg, t), subtitle: sub, posts: first(t.posts)})
 	}
 	return specs
 }

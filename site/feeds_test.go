@@ -53,7 +53,7 @@ func feedFiles(c *site.Content) map[string][]*site.Post {
 	for _, name := range []string{"feed.xml", "rss.xml"} {
 		want[name] = first(c.Posts)
 		for _, tag := range c.Tags {
-			want["tags/"+tag.Slug+"/"+name] = first(tag.Posts)
+			want["tags/"+tag.Slug+"/"+name] = first(tag.Posts())
 		}
 	}
 	return want

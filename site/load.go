@@ -465,7 +465,7 @@ func loadAll(src fs.FS, cfg Config, opts LoadOptions, cache *Cache) (*Content, d
 			p.Older = published[i+1]
 		}
 		for _, t := range p.Tags {
-			t.Posts = append(t.Posts, p)
+			t.posts = append(t.posts, p)
 		}
 	}
 	c.Posts = published

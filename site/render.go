@@ -433,8 +433,8 @@ func navTags(c *Content) []*Tag {
 			return oa < ob
 		case oa != 0 || ob != 0:
 			return oa != 0
-		case len(a.Posts) != len(b.Posts):
-			return len(a.Posts) > len(b.Posts)
+		case len(a.posts) != len(b.posts):
+			return len(a.posts) > len(b.posts)
 		}
 		return a.Slug < b.Slug
 	})

@@ -48,7 +48,7 @@ func sitemaps(c *Content, pages []Page, limit int) (map[string][]byte, error) {
 	site := lastChange(c.Posts)
 	tags := map[*Tag]time.Time{}
 	for _, t := range c.Tags {
-		tags[t] = lastChange(t.Posts)
+		tags[t] = lastChange(t.posts)
 	}
 	format := func(t time.Time) string {
 		if t.IsZero() {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync/atomic"
 
 	"github.com/nashra-press/nashra/site/diag"
 )
@@ -22,14 +23,28 @@ type Tag struct {
 	URL string
 	// Permalink is the tag page's absolute URL ("" without a base URL).
 	Permalink string
-	// Posts are the tag's published posts, newest first.
-	Posts []*Post
+	// posts are the tag's published posts, newest first (Posts).
+	posts []*Post
+	// read, when not nil, is set once a template calls Posts.
+	read *atomic.Bool
 	// Configured is true for tags listed in config.yaml.
 	Configured bool
 }
 
 // Count is the number of published posts with the tag.
-func (t *Tag) Count() int { return len(t.Posts) }
+func (t *Tag) Count() int { return len(t.posts) }
+
+// Posts returns the tag's published posts, newest first. A layout that
+// calls it shows posts that a page's fingerprint does not cover (a post
+// page listing "more on this tag" through .Post.Tags, a footer through
+// .Site.Tags): the build notes the call, and from then on fingerprints
+// every page with every tag's posts (siteSignature).
+func (t *Tag) Posts() []*Post {
+	if t.read != nil {
+		t.read.Store(true)
+	}
+	return t.posts
+}
 
 // tagIndex resolves tag names written in posts to tags: by configured
 // name, slug or label, without regard to case and spaces.
@@ -107,7 +122,7 @@ func (ix *tagIndex) find(ref tagRef, file string, diags *diag.List) *Tag {
 func (ix *tagIndex) used() []*Tag {
 	var out []*Tag
 	for _, t := range ix.bySlug {
-		if len(t.Posts) > 0 {
+		if len(t.posts) > 0 {
 			out = append(out, t)
 		}
 	}

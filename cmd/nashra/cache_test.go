@@ -173,3 +173,42 @@ func TestRecentFilesLeaveCacheAlone(t *testing.T) {
 		t.Errorf("an edit that kept the file's size and time was not seen")
 	}
 }
+
+// TestBuildCacheLayoutShowsTagPosts: a layout of the site's own lists,
+// on each post's page, the other posts of its tags (through Tag.Posts).
+// Editing one post's title must then change every page that lists it,
+// as a build without the cache would; a layout that does not (the
+// default theme, TestBuildCache) keeps rebuilding only what an edit shows.
+func TestBuildCacheLayoutShowsTagPosts(t *testing.T) {
+	src, must := newCacheTestSite(t)
+	post := func(n int, title string) {
+		must(os.WriteFile(filepath.Join(src, "posts", fmt.Sprintf("p%d.md", n)),
+			[]byte(fmt.Sprintf("---\ntitle: %q\ndate: 2024-01-0%d\ntags: [CICA]\n---\nنص %d.\n", title, n, n)), 0o644))
+	}
+	for n := 1; n <= 3; n++ {
+		post(n, fmt.Sprintf("خبر %d", n))
+	}
+	must(os.MkdirAll(filepath.Join(src, "layouts"), 0o755))
+	must(os.WriteFile(filepath.Join(src, "layouts", "post.html"), []byte(
+		`{{define "main"}}{{with .Post}}<h1>{{.Title}}</h1>{{.Body}}<ul>{{range .Tags}}{{range .Posts}}<li>{{.Title}}</li>{{end}}{{end}}</ul>{{end}}{{end}}`), 0o644))
+	out := filepath.Join(t.TempDir(), "public")
+	args := []string{"-src", src, "-out", out, "-cache", filepath.Join(t.TempDir(), "cache")}
+	buildCounts(t, args...)
+	if rendered, _, _ := buildCounts(t, args...); rendered != 0 {
+		t.Errorf("no-change build rendered %d pages", rendered)
+	}
+	post(3, "خبر معدّل")
+	buildCounts(t, args...)
+	got, err := os.ReadFile(filepath.Join(out, "posts", "p1", "index.html"))
+	must(err)
+	if !strings.Contains(string(got), "<li>خبر معدّل</li>") {
+		t.Errorf("p1's page does not list p3's new title:\n%s", got)
+	}
+	cold := filepath.Join(t.TempDir(), "public")
+	buildCounts(t, "-src", src, "-out", cold, "-cache", "off")
+	want, err := os.ReadFile(filepath.Join(cold, "posts", "p1", "index.html"))
+	must(err)
+	if string(got) != string(want) {
+		t.Errorf("p1's page after the edit differs from a build without the cache")
+	}
+}

@@ -142,15 +142,15 @@ func Tags(c *site.Content) diag.List {
 	// used by several posts.
 	var names []string
 	for _, t := range c.Tags {
-		if t.Configured || len(t.Posts) > 1 {
+		if t.Configured || len(t.Posts()) > 1 {
 			names = append(names, t.Name)
 		}
 	}
 	for _, t := range c.Tags {
-		if t.Configured || len(t.Posts) != 1 {
+		if t.Configured || len(t.Posts()) != 1 {
 			continue
 		}
-		p := t.Posts[0]
+		p := t.Posts()[0]
 		hint := "if it is meant, list it in config.yaml under tags:, with an Arabic label"
 		if best, ok := diag.Closest(t.Name, names); ok {
 			hint = fmt.Sprintf("did you mean %q?", best)
