@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -340,19 +341,17 @@ func sortedKeys(m map[string][]byte) []string {
 }
 
 // cancellingOutput cancels its build after a number of pages, as a watch
-// loop does when newer changes come.
+// loop does when newer changes come. WriteFile is called by several
+// workers at once: after counts down atomically.
 type cancellingOutput struct {
 	*keepingOutput
-	after  int
+	after  atomic.Int32
 	cancel context.CancelFunc
 }
 
 func (c *cancellingOutput) WriteFile(rel string, data []byte) error {
-	if strings.HasSuffix(rel, ".html") {
-		c.after--
-		if c.after == 0 {
-			c.cancel()
-		}
+	if strings.HasSuffix(rel, ".html") && c.after.Add(-1) == 0 {
+		c.cancel()
 	}
 	return c.keepingOutput.WriteFile(rel, data)
 }
@@ -375,7 +374,8 @@ func TestCancelledBuild(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	out.next()
-	co := &cancellingOutput{keepingOutput: out, after: 5, cancel: cancel}
+	co := &cancellingOutput{keepingOutput: out, cancel: cancel}
+	co.after.Store(5)
 	if _, err := site.Generate(ctx, src, co, opts("layouts/post.html")); !errors.Is(err, context.Canceled) {
 		t.Fatalf("the cancelled build: %v", err)
 	}
