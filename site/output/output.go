@@ -149,9 +149,11 @@ func Open(dir string, opts Options) (*Dir, error) {
 	}
 	d.staging, err = os.MkdirTemp(parent, "."+filepath.Base(final)+stagingMarker)
 	if err != nil {
+		d.closeOldRoot()
 		return nil, fmt.Errorf("output folder %s: cannot create a staging folder beside it: %w", dir, err)
 	}
 	if err := os.Chmod(d.staging, 0o755); err != nil {
+		d.closeOldRoot()
 		return nil, err
 	}
 	return d, nil
@@ -317,11 +319,14 @@ func (d *Dir) Previous(rel string) ([]byte, bool) {
 // OldHash returns the hash the previous build recorded for rel, or "".
 func (d *Dir) OldHash(rel string) string { return d.old[rel] }
 
-func (d *Dir) prepare(rel, hash string) error {
+// prepare reserves rel for a new file and makes its folder. It reports
+// whether the staging folder holds the spare's file at rel, which the
+// caller removes, outside d.mu, before writing.
+func (d *Dir) prepare(rel, hash string) (replace bool, err error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if _, dup := d.files[rel]; dup {
-		return fmt.Errorf("output path %s is produced twice", rel)
+		return false, fmt.Errorf("output path %s is produced twice", rel)
 	}
 	d.files[rel] = hash
 	if d.spare != nil {
@@ -333,13 +338,16 @@ func (d *Dir) prepare(rel, hash string) error {
 	}
 	if err := d.mkdir(dir); err != nil {
 		delete(d.files, rel)
-		return err
+		return false, err
+	}
+	if d.spare.release(rel) {
+		return true, nil
 	}
 	if err := d.spare.clear(d.staging, rel, d.dirs); err != nil {
 		delete(d.files, rel)
-		return err
+		return false, err
 	}
-	return nil
+	return false, nil
 }
 
 // mkdir makes the folder dir of the staging folder and its missing
@@ -373,10 +381,17 @@ func (d *Dir) writeHashed(rel string, data []byte, hash string) error {
 	if d.old[rel] == hash && d.intact(rel) {
 		return d.keep(rel, hash)
 	}
-	if err := d.prepare(rel, hash); err != nil {
+	replace, err := d.prepare(rel, hash)
+	if err != nil {
 		return err
 	}
 	dst := filepath.Join(d.staging, filepath.FromSlash(rel))
+	if replace {
+		if err := os.Remove(dst); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			d.forget(rel)
+			return fmt.Errorf("replacing %s of the previous build: %w", rel, err)
+		}
+	}
 	stamp, err := writeNew(dst, data)
 	if err != nil {
 		d.forget(rel)
@@ -430,6 +445,11 @@ func (d *Dir) CommitBackground() (Stats, error) {
 		// Nothing changed: the output folder is already this build.
 		d.Abort()
 		return stats, nil
+	}
+	if d.spare != nil {
+		// From here on the staging folder is changed (files removed,
+		// linked): if the commit fails, it is not the spare any more.
+		d.spare.touched = true
 	}
 	if err := d.tidySpare(); err != nil {
 		d.Abort()

@@ -147,6 +147,21 @@ func (s *spare) holds(rel, hash string, stamp [2]int64) bool {
 	return ok && h == hash && stampsIdentifyFiles && stamp[0] > 0 && s.stamps[rel] == stamp
 }
 
+// release drops the spare's file at rel, if it has one, from what it
+// holds, and reports whether it had: the caller removes the file (outside
+// Dir.mu) before writing a new one there. Dir.mu is held.
+func (s *spare) release(rel string) bool {
+	if s == nil {
+		return false
+	}
+	if _, ok := s.files[rel]; !ok {
+		return false
+	}
+	s.touched = true
+	delete(s.files, rel)
+	return true
+}
+
 // clear makes room at rel in the staging folder for a new file or folder:
 // it removes the spare's file there, or the spare's folder there and all
 // it holds. dirs is the Dir's set of the staging folder's folders, from

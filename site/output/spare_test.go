@@ -429,3 +429,55 @@ func writeSome(t *testing.T, out string, files map[string]string, rng *rand.Rand
 	}
 	return d
 }
+
+// TestFailedCommitLeavesNoFalseSpare: a commit that fails half way, after
+// linking some kept files into the spare it started from, must not put
+// that folder back as the spare with a manifest that does not list them;
+// otherwise the next build writes through those hard links into the live
+// output, or fails on them forever.
+func TestFailedCommitLeavesNoFalseSpare(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "public")
+	build(t, out, Options{}, map[string]string{"a": "a"})
+	v2 := map[string]string{"a": "a", "e1": "e1", "e2": "e2", "r": "r"}
+	build(t, out, Options{}, v2) // the output of the first build is now the spare
+
+	// The third build keeps a, e1 and e2 and drops r; e2 disappears from
+	// the output before the commit, so linking it fails.
+	d, err := Open(out, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, rel := range []string{"a", "e1", "e2"} {
+		if err := d.WriteFile(rel, []byte(v2[rel])); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Remove(filepath.Join(out, "e2")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.Commit(); err == nil {
+		t.Fatal("Commit succeeded without e2")
+	}
+
+	// The next build writes e1 anew, and keeps the rest.
+	v4 := map[string]string{"a": "a", "e1": "new e1", "r": "r"}
+	d, err = Open(out, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.WriteFile("e1", []byte("new e1")); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := os.ReadFile(filepath.Join(out, "e1")); err != nil || string(got) != "e1" {
+		t.Errorf("the live output's e1 reads %q (%v) before the commit, want %q", got, err, "e1")
+	}
+	for _, rel := range []string{"a", "r"} {
+		if err := d.WriteFile(rel, []byte(v4[rel])); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := d.Commit(); err != nil {
+		t.Fatalf("the build after a failed commit: %v", err)
+	}
+	sameTree(t, "output", withoutManifest(hashTree(t, out)), wantTree(t, v4))
+}

@@ -3,6 +3,7 @@
 package output
 
 import (
+	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -18,10 +19,24 @@ func stampOf(info fs.FileInfo) [2]int64 {
 	return [2]int64{info.ModTime().UnixNano(), info.Size()}
 }
 
-// writeNew writes data to a file that does not exist yet and returns its
-// stamp.
+// writeNew writes data to a new file at name and returns its stamp. A
+// file already at name is removed first, never written through: it may
+// be a hard link to a file of the live output.
 func writeNew(name string, data []byte) ([2]int64, error) {
-	if err := os.WriteFile(name, data, 0o644); err != nil {
+	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if errors.Is(err, fs.ErrExist) {
+		if err = os.Remove(name); err == nil {
+			f, err = os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+		}
+	}
+	if err != nil {
+		return [2]int64{}, err
+	}
+	_, err = f.Write(data)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
 		return [2]int64{}, err
 	}
 	info, err := os.Lstat(name)

@@ -12,13 +12,21 @@ import (
 // stampsIdentifyFiles tells that a stamp names one file: its inode number.
 const stampsIdentifyFiles = true
 
-// writeNew writes data to a file that does not exist yet and returns its
-// stamp. It makes the four system calls the job needs (open, write,
-// fstat, close): os.WriteFile and os.Lstat add as many again for each
-// file (registering the file with the poller, path lookups), which is
-// measurable over the tens of thousands of files of a build.
+// writeNew writes data to a new file at name and returns its stamp. A
+// file already at name is unlinked first, never written through: it may
+// be a hard link to a file of the live output. It makes the four system
+// calls the job needs (open, write, fstat, close): os.WriteFile and
+// os.Lstat add as many again for each file (registering the file with
+// the poller, path lookups), which is measurable over the tens of
+// thousands of files of a build.
 func writeNew(name string, data []byte) ([2]int64, error) {
-	fd, err := openRetry(name, syscall.O_WRONLY|syscall.O_CREAT|syscall.O_TRUNC|syscall.O_CLOEXEC, 0o644)
+	const flags = syscall.O_WRONLY | syscall.O_CREAT | syscall.O_EXCL | syscall.O_CLOEXEC
+	fd, err := openRetry(name, flags, 0o644)
+	if err == syscall.EEXIST {
+		if err = syscall.Unlink(name); err == nil {
+			fd, err = openRetry(name, flags, 0o644)
+		}
+	}
 	if err != nil {
 		return [2]int64{}, &fs.PathError{Op: "open", Path: name, Err: err}
 	}
@@ -69,16 +77,11 @@ type oldRoot struct {
 // openOldRoot opens the folder dir; a folder that cannot be opened has no
 // files to stamp.
 func openOldRoot(dir string) oldRoot {
-	for {
-		fd, err := syscall.Open(dir, syscall.O_RDONLY|syscall.O_DIRECTORY|syscall.O_CLOEXEC, 0)
-		switch {
-		case err == syscall.EINTR:
-			continue
-		case err != nil:
-			return oldRoot{}
-		}
-		return oldRoot{fd: fd, open: true}
+	fd, err := openRetry(dir, syscall.O_RDONLY|syscall.O_DIRECTORY|syscall.O_CLOEXEC, 0)
+	if err != nil {
+		return oldRoot{}
 	}
+	return oldRoot{fd: fd, open: true}
 }
 
 // stamp returns the stamp of the regular file at rel (slash-separated),
