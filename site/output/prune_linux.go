@@ -212,7 +212,13 @@ func (w *pruner) list(d *openDir, rel string, buf []byte) error {
 			case typ == unix.DT_DIR && w.dirs[child]:
 				queue(child)
 			case typ == unix.DT_REG && (isFile || child == ManifestName):
+			case typ != unix.DT_DIR:
+				// A stray file or link: unlinked in the open folder.
+				if err := unix.Unlinkat(d.fd, string(name), 0); err != nil && err != unix.ENOENT {
+					return &os.PathError{Op: "unlink", Path: filepath.Join(d.full, string(name)), Err: err}
+				}
 			default:
+				// A stray folder, rare: removed with all it holds.
 				if err := os.RemoveAll(filepath.Join(d.full, string(name))); err != nil {
 					return err
 				}
