@@ -234,17 +234,12 @@ func Generate(ctx context.Context, src fs.FS, out Output, opts Options) (*Result
 	}
 	if read := tagPostsRead.Load(); !known || (read && !readsTagPosts) {
 		cache.noteTagPosts(theme.Fingerprint, read)
-		if read && rendered == len(pages) {
-			// Every page was rendered: record the fingerprints that the
-			// next build will compute, with the tags' posts.
+		if read {
+			// The next builds fingerprint pages with the tags' posts:
+			// record those fingerprints now. A page this build kept did
+			// not show a tag's posts: it was last rendered, with the same
+			// fingerprint, by a build that saw no layout call Posts.
 			cache.refingerprint(pages, siteSignature(content, theme, true))
-		} else if read {
-			// Known not to, the layouts did now (a branch that depends
-			// on the posts): the pages kept may show changed posts.
-			cache.forgetPages()
-			res.Warnings = append(res.Warnings, diag.Diagnostic{Severity: diag.Warning,
-				Msg:  "the layouts showed posts through a tag's Posts for the first time: pages kept from the last build may show them out of date",
-				Hint: "build again: the next build renders every page"})
 		}
 	}
 	res.Pages, res.Rendered = len(pages), rendered
@@ -555,19 +550,36 @@ func siteSignature(c *Content, theme *Theme, tagPosts bool) string {
 	if c.Logo != nil {
 		fmt.Fprintf(&b, "logo %s %dx%d\x00", c.Logo.URL, c.Logo.Width, c.Logo.Height)
 	}
+	sig := []byte(b.String())
 	for _, t := range c.Tags {
-		fmt.Fprintf(&b, "%s\x00%s\x00%d\x00", t.Slug, t.Label, len(t.posts))
+		sig = fmt.Appendf(sig, "%s\x00%s\x00%d\x00", t.Slug, t.Label, len(t.posts))
 		if tagPosts {
 			for _, p := range t.posts {
-				fmt.Fprintf(&b, "%s %s", p.Slug, p.Hash)
-				if c := p.Cover; c != nil {
-					fmt.Fprintf(&b, " %s %dx%d", c.URL, c.Width, c.Height)
-				}
-				b.WriteByte(0)
+				sig = appendPostKey(sig, p)
 			}
 		}
 	}
-	return contentHash([]byte(b.String()))
+	return contentHash(sig)
+}
+
+// appendPostKey appends what identifies post p as another page shows it
+// (its slug, its file's hash, its cover), or "-" for none.
+func appendPostKey(b []byte, p *Post) []byte {
+	if p == nil {
+		return append(b, "-\x00"...)
+	}
+	b = append(b, p.Slug...)
+	b = append(b, ' ')
+	b = append(b, p.Hash...)
+	if c := p.Cover; c != nil {
+		b = append(b, ' ')
+		b = append(b, c.URL...)
+		b = append(b, ' ')
+		b = strconv.AppendInt(b, int64(c.Width), 10)
+		b = append(b, 'x')
+		b = strconv.AppendInt(b, int64(c.Height), 10)
+	}
+	return append(b, 0)
 }
 
 // pageFingerprint identifies what a page shows: if it is unchanged, so is
@@ -581,31 +593,14 @@ func pageFingerprint(pg Page, siteSig string) string {
 	for _, s := range [...]string{siteSig, pg.Path, d.Kind, d.Title, d.Description, d.SearchIndex} {
 		b = field(b, s)
 	}
-	post := func(b []byte, p *Post) []byte {
-		if p == nil {
-			return append(b, "-\x00"...)
-		}
-		b = append(b, p.Slug...)
-		b = append(b, ' ')
-		b = append(b, p.Hash...)
-		if c := p.Cover; c != nil {
-			b = append(b, ' ')
-			b = append(b, c.URL...)
-			b = append(b, ' ')
-			b = strconv.AppendInt(b, int64(c.Width), 10)
-			b = append(b, 'x')
-			b = strconv.AppendInt(b, int64(c.Height), 10)
-		}
-		return append(b, 0)
-	}
 	if p := d.Post; p != nil {
-		b = post(b, p)
+		b = appendPostKey(b, p)
 		b = append(b, p.BodyHash...)
-		b = post(b, p.Newer)
-		b = post(b, p.Older)
+		b = appendPostKey(b, p.Newer)
+		b = appendPostKey(b, p.Older)
 	}
 	for _, p := range d.Posts {
-		b = post(b, p)
+		b = appendPostKey(b, p)
 	}
 	if d.Pager != nil {
 		b = field(b, "pager")

@@ -306,15 +306,6 @@ func (c *Cache) refingerprint(pages []Page, siteSig string) {
 	c.dirty = true
 }
 
-// forgetPages drops what the cache knows of the pages, so that the next
-// build renders them all.
-func (c *Cache) forgetPages() {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.pages = map[string]pageState{}
-	c.dirty = true
-}
-
 // Dirty reports whether the cache learnt anything since it was created
 // or read, so that saving it again would change it.
 func (c *Cache) Dirty() bool {

@@ -56,6 +56,7 @@ func sampleCache() *Cache {
 	c.icons = &siteIcons{logoHash: "0123456789abcdef", version: "0123456789", svg: "/logo.svg",
 		files: []iconFile{{path: "icons/icon-192.png", size: 192, hash: "55"}}}
 	c.themeOK = "66"
+	c.tagPosts = tagPostsUse{Fingerprint: "66", Reads: true}
 	return c
 }
 
@@ -70,7 +71,7 @@ func save(t testing.TB, c *Cache) []byte {
 
 // savedState is what of a cache is saved, for comparisons.
 func savedState(c *Cache) any {
-	return []any{c.configSig, c.posts, c.images, c.pages, c.stamps, c.feeds, c.searchTerms, c.searchChunks, c.searchDicts, c.icons, c.themeOK}
+	return []any{c.configSig, c.posts, c.images, c.pages, c.stamps, c.feeds, c.searchTerms, c.searchChunks, c.searchDicts, c.icons, c.themeOK, c.tagPosts}
 }
 
 // trickleFile is a file that tells its size, as an *os.File does for

@@ -142,12 +142,12 @@ func Tags(c *site.Content) diag.List {
 	// used by several posts.
 	var names []string
 	for _, t := range c.Tags {
-		if t.Configured || len(t.Posts()) > 1 {
+		if t.Configured || t.Count() > 1 {
 			names = append(names, t.Name)
 		}
 	}
 	for _, t := range c.Tags {
-		if t.Configured || len(t.Posts()) != 1 {
+		if t.Configured || t.Count() != 1 {
 			continue
 		}
 		p := t.Posts()[0]
