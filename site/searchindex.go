@@ -425,6 +425,15 @@ func (s *searchIndex) finish(ctx context.Context) (int, error) {
 		for _, f := range oldDicts.Files {
 			hashes[f.Path] = f.Hash
 		}
+		// writeDict writes a dictionary file, unless the output keeps
+		// it, and returns its hash.
+		writeDict := func(f search.File) (string, error) {
+			hash := search.Hash(f.Data)
+			if kept[f.Path] {
+				return hash, nil // same digest, or the same shard: the file kept is this one
+			}
+			return hash, s.write(f.Path, f.Data, hash)
+		}
 		dicts := s.updateDicts(oldDicts, hashes, oldTerms, kept)
 		s.dicts = "updated"
 		if dicts == nil {
@@ -432,14 +441,11 @@ func (s *searchIndex) finish(ctx context.Context) (int, error) {
 			// as it is made (so the shards are not all in memory at once).
 			var hashMu sync.Mutex
 			merged, err := search.DictionariesTo(s.terms, s.opts, func(f search.File) error {
-				hash := search.Hash(f.Data)
+				hash, err := writeDict(f)
 				hashMu.Lock()
 				hashes[f.Path] = hash
 				hashMu.Unlock()
-				if kept[f.Path] {
-					return nil // same digest, or the same shard: the file kept is this one
-				}
-				return s.write(f.Path, f.Data, hash)
+				return err
 			})
 			if err != nil {
 				return 0, err
@@ -455,11 +461,9 @@ func (s *searchIndex) finish(ctx context.Context) (int, error) {
 				files[i] = searchFile{Path: f.Path, Hash: hashes[f.Path]}
 				return
 			}
-			files[i] = searchFile{Path: f.Path, Hash: search.Hash(f.Data)}
-			if kept[f.Path] {
-				return // same digest, or the same shard: the file kept is this one
-			}
-			if err := s.write(f.Path, f.Data, files[i].Hash); err != nil {
+			hash, err := writeDict(f)
+			files[i] = searchFile{Path: f.Path, Hash: hash}
+			if err != nil {
 				mu.Lock()
 				diags = append(diags, diag.AsList(err)...)
 				mu.Unlock()
